@@ -1,0 +1,27 @@
+package io.distillery.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code distillery} command; each capability contributes its own subcommands. */
+@Command(name = "distillery", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "DICOM gateway that distils imaging cohorts into shareable synthetic data.",
+        subcommands = {
+                DicomCommand.class,
+        })
+public final class DistilleryCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs the command line and returns the exit status (0: every input succeeded). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new DistilleryCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl.execute(args);
+    }
+}
