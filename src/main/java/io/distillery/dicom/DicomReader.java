@@ -34,6 +34,8 @@ public final class DicomReader {
     private static final long UNDEFINED = 0xFFFFFFFFL;
     /** Largest unknown implicit-VR value that is tried as a sequence (see readUnknownSequence). */
     private static final long MAX_SNIFFED_SEQUENCE = 16 << 20;
+    /** Largest value loaded into a byte array (a Java array limit); larger ones must stay in a file as BulkData. */
+    private static final long MAX_LOADED_VALUE = Integer.MAX_VALUE - 8;
 
     /** Reader settings. */
     public record Options(int bulkDataThreshold, int maxDepth, long maxInflatedBytes) {
@@ -105,7 +107,7 @@ public final class DicomReader {
                 String uid = meta.getString(Tag.TransferSyntaxUID);
                 if (uid != null) {
                     ts = TransferSyntax.lookup(uid.trim()).orElseThrow(() -> new DicomException(
-                            "unknown transfer syntax " + uid.trim() + " in (0002,0010)"));
+                            "unknown transfer syntax " + DicomException.quote(uid.trim()) + " in (0002,0010)"));
                 }
             }
             if (ts == null) {
@@ -381,6 +383,10 @@ public final class DicomReader {
             ds.setValue(tag, vr, new BulkData(file, at, len, bigEndian && swapUnit(vr) > 1));
             in.skip(len);
             return;
+        }
+        if (len > MAX_LOADED_VALUE) {
+            throw new DicomException(Tag.toString(tag) + " declares " + len + " bytes at offset " + at
+                    + ", more than a value held in memory can have");
         }
         int n = (int) len;
         if (vr.isStringLike()) {
