@@ -32,10 +32,14 @@ final class TestDicomFile {
     byte[] nativePixels;
     byte[] basicOffsetTable;
     List<byte[]> fragments;
+    /** File offset of the top-level Pixel Data element's tag, so tests can splice in new pixel data. */
+    int pixelDataOffset = -1;
+    final byte[] bytes;
 
     private final ByteBuffer buf;
 
     private TestDicomFile(byte[] bytes) {
+        this.bytes = bytes;
         buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -90,9 +94,13 @@ final class TestDicomFile {
     }
 
     private void readElement(boolean explicit, int depth) {
+        int start = buf.position();
         int group = buf.getShort() & 0xFFFF;
         int element = buf.getShort() & 0xFFFF;
         int tag = group << 16 | element;
+        if (tag == 0x7FE00010 && depth == 0) {
+            pixelDataOffset = start;
+        }
         String vr = null;
         long length;
         if (group == 0xFFFE) {
