@@ -62,6 +62,9 @@ public final class JpegDecoder implements FrameDecoder {
                 valueOffset[length] = k - code;
                 if (counts[length] > 0) {
                     for (int i = 0; i < counts[length]; i++) {
+                        if (code >= (1 << length)) {
+                            throw corrupt("invalid Huffman table (code lengths over-subscribed)");
+                        }
                         if (length <= 9) {
                             int shift = 9 - length;
                             int base = code << shift;
@@ -71,9 +74,6 @@ public final class JpegDecoder implements FrameDecoder {
                         }
                         code++;
                         k++;
-                    }
-                    if (code > (1 << length)) {
-                        throw corrupt("invalid Huffman table (code lengths over-subscribed)");
                     }
                     maxCode[length] = code - 1;
                 } else {
