@@ -21,6 +21,8 @@ public final class JpegDecoder implements FrameDecoder {
         60, 61, 54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
     /** Scans beyond this are treated as corrupt input (a progressive image needs a few dozen at most). */
     private static final int MAX_SCANS = 1000;
+    /** Largest frame (rows * columns * components) decoded; keeps every buffer size well inside an int. */
+    private static final long MAX_SAMPLES = 1L << 28;
 
     @Override
     public DecodedFrame decode(byte[] frame, ImageDescriptor image) {
@@ -351,6 +353,10 @@ public final class JpegDecoder implements FrameDecoder {
             if (width != image.columns() || height != image.rows()) {
                 throw new DicomException("JPEG: frame is " + width + "x" + height + " but the dataset says "
                         + image.columns() + "x" + image.rows());
+            }
+            if ((long) width * height * count > MAX_SAMPLES) {
+                throw new DicomException("JPEG: frame of " + width + "x" + height + "x" + count
+                        + " samples is larger than this decoder's limit of " + MAX_SAMPLES + " samples");
             }
             if (count != image.samplesPerPixel() || length != 8 + 3 * count) {
                 throw new DicomException("JPEG: frame has " + count + " components but the dataset says "

@@ -44,6 +44,7 @@ class DcmcjpegRoundTripTest {
         "pydicom-data/SC_rgb.dcm; +eb +n2 +q 40",
         "pydicom/SC_rgb_small_odd.dcm; +eb",
         "pydicom-data/SC_rgb_2frame.dcm; +ep +fs 1 -ot",
+        "pydicom/SC_ybr_full_422_uncompressed.dcm; +eb",
     })
     void decodesLikeDcmdjpeg(String source, String options) throws Exception {
         Path compressed = temp.resolve("dcmcjpeg.dcm");

@@ -120,6 +120,16 @@ class JpegDecoderTest {
     }
 
     @Test
+    void hugeDeclaredFramesAreRejectedWithoutAllocating() {
+        // SOF0 declaring 65535x65535 with a dataset that agrees: refused before any buffer is sized
+        byte[] sof = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 11, 8, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, 1, 1, 0x11, 0};
+        DicomException e = assertThrows(DicomException.class,
+                () -> new JpegDecoder().decode(sof, descriptor(65535, 65535, 1, 8)));
+        assertTrue(e.getMessage().contains("limit"), e.getMessage());
+    }
+
+    @Test
     void truncatedFrameIsRejected() throws Exception {
         TestDicomFile file = TestDicomFile.read(Corpus.file("pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm"));
         byte[] frame = file.compressedFrames().get(0);
