@@ -7,9 +7,10 @@ import io.distillery.dicom.DicomException;
  * bit), progressive DCT (SOF2, used by the retired spectral-selection and full-progression syntaxes), and lossless
  * (SOF3, predictors 1-7, 2-16 bit, point transform); Huffman coding only.
  *
- * <p>Why hand-written: the JDK's ImageIO reader (and TwelveMonkeys, which delegates lossy decoding to it) handles
- * 8-bit lossy only and applies its own colour heuristics; no maintained Maven Central library covers 12-bit lossy
- * and lossless together. One decoder keeps every process consistent with dcmtk (libjpeg 6b): the inverse DCT is
+ * <p>Why hand-written: the JDK's ImageIO reader handles 8-bit lossy only and applies its own colour heuristics;
+ * TwelveMonkeys imageio-jpeg delegates lossy decoding to that same reader (so no 12-bit, no progressive 12-bit) and
+ * decodes lossless through a bundled port that yields BufferedImages (8/16-bit grey, 24-bit RGB), not raw samples.
+ * No maintained Maven Central library covers 12-bit lossy and lossless together. One decoder keeps every process consistent with dcmtk (libjpeg 6b): the inverse DCT is
  * libjpeg's integer "islow" algorithm, chroma is upsampled with libjpeg's "fancy" (triangular) filter and YCbCr is
  * converted with libjpeg's fixed-point tables. As dcmtk's default ({@code +cp}), YCbCr is converted to RGB exactly
  * when the dataset's photometric interpretation is a YBR one, and the result is reported as "RGB".
@@ -48,6 +49,7 @@ public final class JpegDecoder implements FrameDecoder {
         int planeWidth;
         int planeHeight;
         int dcPredictor;
+        int pointTransform; // lossless: Al of the scan that carried the component
     }
 
     private static final class Huffman {
@@ -707,14 +709,14 @@ public final class JpegDecoder implements FrameDecoder {
                 firstLine = false;
             }
             for (Component c : scan) {
-                c.quantTable = pointTransform; // remembered for output: lossless components carry no quantiser
+                c.pointTransform = pointTransform;
             }
         }
 
         private DecodedFrame outputLossless() {
             int[][] planes = new int[components.length][];
             for (int i = 0; i < components.length; i++) {
-                int shift = components[i].quantTable;
+                int shift = components[i].pointTransform;
                 int[] s = components[i].samples;
                 if (shift > 0) {
                     for (int j = 0; j < s.length; j++) {

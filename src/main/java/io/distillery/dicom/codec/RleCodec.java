@@ -28,6 +28,11 @@ public final class RleCodec implements FrameDecoder {
             throw new DicomException("RLE header declares " + declared + " segments, expected " + segments + " for "
                     + samples + " samples of " + image.bitsAllocated() + " bits");
         }
+        if ((long) pixels * segments > (long) frame.length * 64) {
+            // a two-byte PackBits run yields at most 128 bytes: refuse before allocating for a short corrupt frame
+            throw new DicomException("RLE frame of " + frame.length + " bytes cannot hold " + image.rows() + "x"
+                    + image.columns() + "x" + samples + " samples of " + image.bitsAllocated() + " bits");
+        }
         int[] offsets = new int[segments + 1];
         for (int i = 0; i < segments; i++) {
             long offset = readIntLE(frame, 4 + 4 * i) & 0xFFFFFFFFL;
