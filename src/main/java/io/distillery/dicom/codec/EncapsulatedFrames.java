@@ -1,6 +1,7 @@
 package io.distillery.dicom.codec;
 
 import io.distillery.dicom.DicomException;
+import io.distillery.dicom.Fragments;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,15 @@ public final class EncapsulatedFrames {
             frames.add(join(fragments, starts.get(i), end));
         }
         return frames;
+    }
+
+    /** {@link #frames(byte[], List, int)} over the toolkit's encapsulated Pixel Data value. */
+    public static List<byte[]> frames(Fragments pixelData, int numberOfFrames) {
+        List<byte[]> fragments = new ArrayList<>(pixelData.fragmentCount());
+        for (int i = 0; i < pixelData.fragmentCount(); i++) {
+            fragments.add(pixelData.fragment(i));
+        }
+        return frames(pixelData.basicOffsetTable(), fragments, numberOfFrames);
     }
 
     /**

@@ -28,7 +28,10 @@ class CodecsTest {
     void nativeSyntaxesHaveNoDecoder() {
         assertFalse(Codecs.decoder("1.2.840.10008.1.2.1").isPresent());
         DicomException e = assertThrows(DicomException.class, () -> Codecs.requireDecoder("1.2.840.10008.1.2.1"));
-        assertTrue(e.getMessage().contains("1.2.840.10008.1.2.1"));
+        assertTrue(e.getMessage().contains("1.2.840.10008.1.2.1 (Explicit VR Little Endian) is not compressed"),
+                e.getMessage());
+        e = assertThrows(DicomException.class, () -> Codecs.requireDecoder("1.2.3.4"));
+        assertTrue(e.getMessage().contains("unknown transfer syntax 1.2.3.4"), e.getMessage());
     }
 
     /** Unsupported syntaxes fail naming the UID and the syntax, including the corpus's real HTJ2K files. */

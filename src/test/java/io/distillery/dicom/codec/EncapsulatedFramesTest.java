@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distillery.dicom.DicomException;
+import io.distillery.dicom.Fragments;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -64,6 +65,17 @@ class EncapsulatedFramesTest {
                 () -> EncapsulatedFrames.frames(uint32s(0, 21, 32), fragments, 3));
         assertTrue(e.getMessage().contains("offset table entry 1"), e.getMessage());
         assertThrows(DicomException.class, () -> EncapsulatedFrames.frames(uint32s(0, 22), fragments, 3));
+    }
+
+    @Test
+    void acceptsTheToolkitsFragmentsValue() {
+        Fragments pixelData = new Fragments();
+        pixelData.add(new byte[0]);
+        pixelData.add(bytes(0xFF, 0xD8, 1, 0xFF, 0xD9, 0));
+        pixelData.add(bytes(0xFF, 0xD8, 2));
+        pixelData.add(bytes(0xFF, 0xD9));
+        List<byte[]> frames = EncapsulatedFrames.frames(pixelData, 2);
+        assertArrayEquals(bytes(0xFF, 0xD8, 2, 0xFF, 0xD9), frames.get(1));
     }
 
     @Test
