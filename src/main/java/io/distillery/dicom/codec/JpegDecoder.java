@@ -14,6 +14,7 @@ import io.distillery.dicom.DicomException;
  * libjpeg's integer "islow" algorithm, chroma is upsampled with libjpeg's "fancy" (triangular) filter and YCbCr is
  * converted with libjpeg's fixed-point tables. As dcmtk's default ({@code +cp}), YCbCr is converted to RGB exactly
  * when the dataset's photometric interpretation is a YBR one, and the result is reported as "RGB".
+ * Stateless and thread-safe: each call decodes with its own state.
  */
 public final class JpegDecoder implements FrameDecoder {
     private static final int[] ZIGZAG = {
@@ -45,7 +46,7 @@ public final class JpegDecoder implements FrameDecoder {
         int blocksPerColumn;
         int allocBlocksPerLine;
         int[] coefficients;
-        int[] samples; // lossless: reconstructed samples (before the point transform) / DCT: the component plane
+        int[] samples; // lossless: reconstructed samples, before the point transform is undone
         int planeWidth;
         int planeHeight;
         int dcPredictor;

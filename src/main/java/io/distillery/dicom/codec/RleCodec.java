@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
  * RLE Lossless (1.2.840.10008.1.2.5), PS3.5 Annex G: a 64-byte header (segment count, then 15 offsets), one
  * PackBits segment per byte plane per sample, most significant byte plane first. Native form is little-endian,
  * colour-by-pixel. Hand-written: the format is a page of the standard and no Maven Central library does it
- * without pulling in a whole toolkit.
+ * without pulling in a whole toolkit. Stateless and thread-safe.
  */
 public final class RleCodec implements FrameDecoder {
     static final String TRANSFER_SYNTAX = "1.2.840.10008.1.2.5";
