@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distillery.dicom.DicomException;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -81,7 +78,7 @@ class RleCodecTest {
             assertArrayEquals(decoded[i], rle.decode(encoded[i], file.descriptor()).data(), "own round trip");
         }
         Path spliced = temp.resolve("ours.dcm");
-        Files.write(spliced, withEncapsulatedFrames(file, encoded));
+        Files.write(spliced, file.withEncapsulatedFrames(encoded));
         TestDicomFile dcmtk = Dcmtk.decompress("dcmdrle", spliced, temp);
         for (int i = 0; i < decoded.length; i++) {
             assertArrayEquals(decoded[i], dcmtk.nativeFrame(i), relative + " frame " + i + " decoded by dcmdrle");
@@ -142,27 +139,5 @@ class RleCodecTest {
         assertThrows(DicomException.class, () -> rle.decode(badOffset, image));
         assertThrows(DicomException.class,
                 () -> rle.decode(frame, new ImageDescriptor(64, 64, 1, 12, 12, 0, "MONOCHROME2", 0, 1)));
-    }
-
-    /** The corpus file's bytes up to its Pixel Data, then our frames as encapsulated Pixel Data, empty BOT. */
-    private static byte[] withEncapsulatedFrames(TestDicomFile file, byte[][] frames) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(file.bytes, 0, file.pixelDataOffset);
-        ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        header.putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'B').putShort((short) 0)
-                .putInt(-1);
-        out.writeBytes(header.array());
-        out.writeBytes(item(0xE000, new byte[0]));
-        for (byte[] frame : frames) {
-            out.writeBytes(item(0xE000, frame));
-        }
-        out.writeBytes(item(0xE0DD, new byte[0]));
-        return out.toByteArray();
-    }
-
-    private static byte[] item(int element, byte[] value) {
-        ByteBuffer b = ByteBuffer.allocate(8 + value.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0xFFFE).putShort((short) element).putInt(value.length).put(value);
-        return b.array();
     }
 }

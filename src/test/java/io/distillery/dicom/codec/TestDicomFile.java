@@ -1,5 +1,6 @@
 package io.distillery.dicom.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -192,5 +193,27 @@ final class TestDicomFile {
 
     private static String text(byte[] value) {
         return new String(value, StandardCharsets.US_ASCII).replace("\0", "").trim();
+    }
+
+    /** This file's bytes up to its Pixel Data, then the given frames as encapsulated Pixel Data, empty BOT. */
+    byte[] withEncapsulatedFrames(byte[][] frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(bytes, 0, pixelDataOffset);
+        ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        header.putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'B').putShort((short) 0)
+                .putInt(-1);
+        out.writeBytes(header.array());
+        out.writeBytes(item(0xE000, new byte[0]));
+        for (byte[] frame : frames) {
+            out.writeBytes(item(0xE000, frame.length % 2 == 0 ? frame : java.util.Arrays.copyOf(frame, frame.length + 1)));
+        }
+        out.writeBytes(item(0xE0DD, new byte[0]));
+        return out.toByteArray();
+    }
+
+    private static byte[] item(int element, byte[] value) {
+        ByteBuffer b = ByteBuffer.allocate(8 + value.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xFFFE).putShort((short) element).putInt(value.length).put(value);
+        return b.array();
     }
 }
