@@ -361,7 +361,7 @@ public final class JpegDecoder implements FrameDecoder {
                 throw new DicomException("JPEG: frame of " + width + "x" + height + "x" + count
                         + " samples is larger than this decoder's limit of " + MAX_SAMPLES + " samples");
             }
-            if (count != image.samplesPerPixel() || length != 8 + 3 * count) {
+            if (count < 1 || count > 4 || count != image.samplesPerPixel() || length != 8 + 3 * count) {
                 throw new DicomException("JPEG: frame has " + count + " components but the dataset says "
                         + image.samplesPerPixel() + " samples per pixel");
             }

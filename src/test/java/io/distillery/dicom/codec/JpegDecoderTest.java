@@ -130,6 +130,12 @@ class JpegDecoderTest {
     }
 
     @Test
+    void frameWithoutComponentsIsRejected() {
+        byte[] sof = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 8, 8, 0, 1, 0, 1, 0};
+        assertThrows(DicomException.class, () -> new JpegDecoder().decode(sof, descriptor(1, 1, 0, 8)));
+    }
+
+    @Test
     void truncatedFrameIsRejected() throws Exception {
         TestDicomFile file = TestDicomFile.read(Corpus.file("pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm"));
         byte[] frame = file.compressedFrames().get(0);
