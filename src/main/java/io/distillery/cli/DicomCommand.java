@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dicom", mixinStandardHelpOptions = true,
         description = "DICOM toolkit: dump, decode, transcode, and network tools.",
         subcommands = {
+                DumpCommand.class,
+                DecodeCommand.class,
         })
 public final class DicomCommand implements Runnable {
     @CommandLine.Spec

@@ -146,18 +146,39 @@ public final class DicomJson {
     private static void writeStrings(JsonGenerator g, VR vr, String s) throws IOException {
         String[] values = vr.kind() == VR.Kind.TEXT ? new String[] {s} : s.split("\\\\", -1);
         g.writeArrayFieldStart("Value");
-        for (String v : values) {
+        for (String raw : values) {
+            String v = trimInsignificant(vr, raw);
             if (v.isEmpty()) {
                 g.writeNull();
             } else if (vr == VR.PN) {
                 writePersonName(g, v);
             } else if (vr == VR.IS || vr == VR.DS) {
-                writeDecimal(g, v);
+                writeDecimal(g, v, raw);
             } else {
                 g.writeString(v);
             }
         }
         g.writeEndArray();
+    }
+
+    /**
+     * Drops the spaces PS3.5 6.2 calls insignificant, per value: leading and trailing for AE, CS, DS, IS, LO and SH,
+     * trailing for the other string VRs (dcm2json does the same).
+     */
+    private static String trimInsignificant(VR vr, String v) {
+        int end = v.length();
+        while (end > 0 && v.charAt(end - 1) == ' ') {
+            end--;
+        }
+        int start = 0;
+        boolean leading = switch (vr) {
+            case AE, CS, DS, IS, LO, SH -> true;
+            default -> false;
+        };
+        while (leading && start < end && v.charAt(start) == ' ') {
+            start++;
+        }
+        return v.substring(start, end);
     }
 
     private static void writePersonName(JsonGenerator g, String v) throws IOException {
@@ -172,11 +193,8 @@ public final class DicomJson {
         g.writeEndObject();
     }
 
-    private static void writeDecimal(JsonGenerator g, String raw) throws IOException {
-        String v = raw.trim();
-        if (v.isEmpty()) {
-            g.writeNull();
-        } else if (JSON_NUMBER.matcher(v).matches()) {
+    private static void writeDecimal(JsonGenerator g, String v, String raw) throws IOException {
+        if (JSON_NUMBER.matcher(v).matches()) {
             g.writeNumber(v);
         } else {
             try {
