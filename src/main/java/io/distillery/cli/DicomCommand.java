@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "DICOM toolkit: dump, decode, transcode, and network tools.",
         subcommands = {
                 TranscodeCommand.class,
+                DumpCommand.class,
+                DecodeCommand.class,
         })
 public final class DicomCommand implements Runnable {
     @CommandLine.Spec

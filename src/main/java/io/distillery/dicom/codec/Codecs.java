@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class Codecs {
     private static final FrameDecoder JPEG = new JpegDecoder();
     private static final RleCodec RLE = new RleCodec();
+    private static final FrameDecoder JPEG_LS = new JpegLsDecoder();
 
     private static final Map<String, FrameDecoder> DECODERS = Map.ofEntries(
             Map.entry("1.2.840.10008.1.2.4.50", JPEG),
@@ -21,6 +22,8 @@ public final class Codecs {
             Map.entry("1.2.840.10008.1.2.4.55", JPEG),
             Map.entry("1.2.840.10008.1.2.4.57", JPEG),
             Map.entry("1.2.840.10008.1.2.4.70", JPEG),
+            Map.entry("1.2.840.10008.1.2.4.80", JPEG_LS),
+            Map.entry("1.2.840.10008.1.2.4.81", JPEG_LS),
             Map.entry(RleCodec.TRANSFER_SYNTAX, RLE));
 
     private Codecs() {
