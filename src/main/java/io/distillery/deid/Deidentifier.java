@@ -430,7 +430,8 @@ public final class Deidentifier {
 
     private static boolean isClassLikeUid(int tag) {
         String kw = ElementDictionary.keywordOf(tag);
-        return kw.endsWith("ClassUID") || kw.endsWith("TransferSyntaxUID") || UID_KEYWORDS_KEPT.contains(kw);
+        return kw.endsWith("ClassUID") || kw.contains("SOPClasses") || kw.endsWith("TransferSyntaxUID")
+                || UID_KEYWORDS_KEPT.contains(kw);
     }
 
     private static boolean isFreeText(VR vr) {
