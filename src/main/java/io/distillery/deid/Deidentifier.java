@@ -219,10 +219,16 @@ public final class Deidentifier {
                     log(path, tag, ProfileAction.X, "overlay/curve group");
                 } else {
                     Row row = profile.rowFor(tag);
+                    VR effective = vr == VR.UN ? ElementDictionary.vrOf(tag) : vr;
                     Decision d = row != null ? ConfidentialityProfile.decide(row, config.options())
-                            : notInTable(tag, vr, cleanFreeText);
+                            : notInTable(tag, effective, cleanFreeText);
                     String rule = row == null ? "not in table" : d.option() == null
                             ? "basic " + row.basicCode() : d.option().cliName();
+                    if (effective != vr && d.action() != ProfileAction.K && d.action() != ProfileAction.X) {
+                        d = fromUnknownVr(item, tag, effective, d);
+                        vr = effective;
+                        rule += ", UN read as " + effective;
+                    }
                     apply(item, tag, vr, d, row, path, rule, cleanFreeText);
                 }
             }
@@ -232,6 +238,28 @@ public final class Deidentifier {
                     log(prefix + Tag.toString(tag), tag, ProfileAction.X, "private creator");
                 }
             }
+        }
+
+        /**
+         * An element the sender encoded as UN (unknown VR) that the table asks to change: reinterpret its bytes with
+         * the dictionary VR (implicit little-endian, as PS3.5 6.2.2 says UN carries) so that the action can apply.
+         * An undecodable UN sequence cannot be cleaned item by item, so it is removed instead.
+         */
+        private Decision fromUnknownVr(Attributes item, int tag, VR dictionaryVr, Decision d) {
+            Object v = item.getValue(tag);
+            byte[] b = v instanceof byte[] bytes ? bytes : v instanceof BulkData bd ? bd.bytes() : new byte[0];
+            if (dictionaryVr == VR.SQ) {
+                return d.action() == ProfileAction.Z || d.action() == ProfileAction.D ? d
+                        : new Decision(ProfileAction.X, d.option());
+            }
+            if (dictionaryVr.isStringLike()) {
+                String text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .replace("\0", "").trim();
+                item.setString(tag, dictionaryVr, text.isEmpty() ? new String[0] : new String[] {text});
+            } else {
+                item.setBytes(tag, dictionaryVr, b);
+            }
+            return d;
         }
 
         private Decision notInTable(int tag, VR vr, boolean cleanFreeText) {
@@ -251,7 +279,7 @@ public final class Deidentifier {
             switch (action) {
                 case X -> item.remove(tag);
                 case Z -> {
-                    if (tag == Tag.PatientName) {
+                    if (tag == Tag.PatientName && vr == VR.PN) {
                         item.setString(tag, vr, config.pseudonymizer().patientPseudonym(patientId));
                         rule += ", pseudonym";
                     } else if (vr == VR.SQ) {
