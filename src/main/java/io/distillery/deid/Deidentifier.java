@@ -456,7 +456,8 @@ public final class Deidentifier {
         return (g & 1) == 0 && ((g >= 0x5000 && g <= 0x501E) || (g >= 0x6000 && g <= 0x601E));
     }
 
-    private static boolean isClassLikeUid(int tag) {
+    /** UIDs outside the table that name a class, syntax or coding scheme rather than an instance: kept. */
+    static boolean isClassLikeUid(int tag) {
         String kw = ElementDictionary.keywordOf(tag);
         return kw.endsWith("ClassUID") || kw.contains("SOPClasses") || kw.endsWith("TransferSyntaxUID")
                 || UID_KEYWORDS_KEPT.contains(kw);

@@ -275,4 +275,19 @@ class DeidentifierTest {
         run(ds, SECRET);
         assertEquals(before, ds.toString());
     }
+
+    @Test
+    void elementsSentWithUnknownVrAreStillDeidentified() {
+        Attributes ds = ct(INSTANCE_1, null);
+        ds.setBytes(Tag.PatientName, VR.UN, "Doe^Jane".getBytes(StandardCharsets.US_ASCII));
+        ds.setBytes(Tag.StudyInstanceUID, VR.UN, (STUDY + "\0").getBytes(StandardCharsets.US_ASCII));
+        ds.setBytes(Tag.PatientBirthDate, VR.UN, "19700102".getBytes(StandardCharsets.US_ASCII));
+        ds.setBytes(Tag.Manufacturer, VR.UN, "ACME".getBytes(StandardCharsets.US_ASCII));
+        Attributes out = run(ds, SECRET).dataset();
+        assertEquals(new Pseudonymizer(SECRET).patientPseudonym("MRN-123456"), out.getString(Tag.PatientName));
+        assertEquals(VR.PN, out.getVR(Tag.PatientName));
+        assertEquals(new Pseudonymizer(SECRET).uid(STUDY), out.getString(Tag.StudyInstanceUID));
+        assertNull(out.getValue(Tag.PatientBirthDate), "Patient's Birth Date Z");
+        assertEquals(VR.UN, out.getVR(Tag.Manufacturer), "kept elements stay as sent");
+    }
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  * The original identifying values of an instance, for the leak scan of de-identified output.
  *
  * <p>A value is collected when it sits in an element whose basic-profile action is not K (every private element,
- * every table row other than K, and UIDs outside the table, which the engine remaps) and, trimmed, is at least
+ * every table row other than K, and UIDs outside the table other than class, transfer-syntax and coding-scheme
+ * UIDs, which the engine remaps) and, trimmed, is at least
  * {@value #MIN_LENGTH} characters long: shorter values ("F", "CT", "12") occur by chance in any file. Multi-valued
  * elements give each value; person names also give each name component of at least that length.
  *
@@ -89,7 +90,7 @@ final class IdentifyingValues {
             }
             ConfidentialityProfile.Row row = profile.rowFor(tag);
             boolean keptByProfile = Tag.isPrivateCreator(tag) ? false
-                    : row == null ? vr != VR.UI
+                    : row == null ? vr != VR.UI || Deidentifier.isClassLikeUid(tag)
                     : ConfidentialityProfile.decide(row, Set.of()).action() == ProfileAction.K;
             if (keptByProfile) {
                 kept.add(v);
