@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DicomCommand.class,
                 SamplesCommand.class,
+                CohortCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec
