@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DicomCommand.class,
                 DeidCommand.class,
+                SamplesCommand.class,
+                CohortCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec
