@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 DeidCommand.class,
                 SamplesCommand.class,
                 CohortCommand.class,
+                DistillCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec
