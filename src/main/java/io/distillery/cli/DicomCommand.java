@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
                 TranscodeCommand.class,
                 DumpCommand.class,
                 DecodeCommand.class,
+                ScpCommand.class,
+                EchoCommand.class,
+                StoreCommand.class,
+                FindCommand.class,
+                MoveCommand.class,
         })
 public final class DicomCommand implements Runnable {
     @CommandLine.Spec
