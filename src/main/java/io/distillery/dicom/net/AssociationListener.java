@@ -1,0 +1,20 @@
+package io.distillery.dicom.net;
+
+import java.net.InetAddress;
+
+/** What a server reports about associations it refused or lost; defaults do nothing. */
+public interface AssociationListener {
+    default void onAccepted(Association association) {
+    }
+
+    default void onRejected(AssociateRequest request, InetAddress from, AssociateReject reject) {
+    }
+
+    /** Garbage, an unexpected PDU or a timeout before or during negotiation: the connection was aborted. */
+    default void onProtocolError(InetAddress from, String problem) {
+    }
+
+    /** The association ended: {@code failure} is null after an orderly release. */
+    default void onClosed(Association association, Exception failure) {
+    }
+}

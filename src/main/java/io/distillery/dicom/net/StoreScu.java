@@ -1,0 +1,138 @@
+package io.distillery.dicom.net;
+
+import io.distillery.dicom.Attributes;
+import io.distillery.dicom.DicomException;
+import io.distillery.dicom.Tag;
+import io.distillery.dicom.VR;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Storage SCU: sends Part 10 files, each in its own transfer syntax, and reports per file what the peer answered.
+ * Only a success status counts as stored; warnings and failures are reported as such. Datasets are streamed from
+ * disk, never loaded whole.
+ */
+public final class StoreScu {
+    /** At most 128 presentation contexts fit in one association (odd ids 1..255). */
+    private static final int MAX_CONTEXTS = 128;
+
+    private StoreScu() {
+    }
+
+    /** The outcome for one file: the DIMSE status when the peer answered (-1 when it never did) and why not stored. */
+    public record Result(Path file, String sopInstance, int status, String problem) {
+        public boolean stored() {
+            return status == Status.SUCCESS;
+        }
+
+        public boolean warning() {
+            return Status.isWarning(status);
+        }
+
+        public String describe() {
+            if (stored()) {
+                return "stored";
+            }
+            String s = status < 0 ? "not sent" : Status.toString(status);
+            return problem == null ? s : s + ": " + problem;
+        }
+    }
+
+    private record Item(Path file, FileMetaInfo meta) {
+    }
+
+    /** Sends every file; one association per batch of up to 128 distinct (SOP class, transfer syntax) pairs. */
+    public static List<Result> store(ClientConfig config, RemoteAe remote, List<Path> files) {
+        List<Result> results = new ArrayList<>();
+        List<Item> batch = new ArrayList<>();
+        Map<String, Integer> contexts = new LinkedHashMap<>();
+        for (Path f : files) {
+            FileMetaInfo meta;
+            try {
+                meta = FileMetaInfo.read(f);
+            } catch (DicomException e) {
+                results.add(new Result(f, null, -1, e.getMessage()));
+                continue;
+            }
+            String key = meta.sopClass() + "|" + meta.transferSyntax();
+            if (!contexts.containsKey(key) && contexts.size() == MAX_CONTEXTS) {
+                results.addAll(sendBatch(config, remote, batch, contexts));
+                batch.clear();
+                contexts.clear();
+            }
+            contexts.putIfAbsent(key, 2 * contexts.size() + 1);
+            batch.add(new Item(f, meta));
+        }
+        if (!batch.isEmpty()) {
+            results.addAll(sendBatch(config, remote, batch, contexts));
+        }
+        return results;
+    }
+
+    private static List<Result> sendBatch(ClientConfig config, RemoteAe remote, List<Item> batch,
+            Map<String, Integer> contexts) {
+        List<PresentationContext> proposed = new ArrayList<>();
+        contexts.forEach((key, id) -> {
+            String[] parts = key.split("\\|");
+            proposed.add(PresentationContext.proposed(id, parts[0], List.of(parts[1])));
+        });
+        List<Result> results = new ArrayList<>();
+        Association as = null;
+        String lastFailure = null;
+        try {
+            for (Item it : batch) {
+                // A peer that aborts over one file (a failure reported for that file) gets a new association for the rest.
+                if ((as == null || !as.isOpen()) && lastFailure == null) {
+                    try {
+                        as = Association.connect(config, remote, proposed, List.of(), new DimseServiceRegistry());
+                    } catch (DicomNetworkException e) {
+                        lastFailure = e.getMessage();
+                    }
+                }
+                if (lastFailure != null) {
+                    results.add(new Result(it.file, it.meta.sopInstance(), -1, lastFailure));
+                    continue;
+                }
+                results.add(send(as, it, contexts.get(it.meta.sopClass() + "|" + it.meta.transferSyntax())));
+            }
+        } finally {
+            if (as != null) {
+                as.release();
+            }
+        }
+        return results;
+    }
+
+    private static Result send(Association as, Item it, int proposedId) {
+        FileMetaInfo m = it.meta;
+        int pcid = as.findContext(m.sopClass(), List.of(m.transferSyntax()));
+        if (pcid < 0) {
+            String why = as.contextAnswers().stream()
+                    .filter(pc -> pc.id() == proposedId)
+                    .findFirst().map(pc -> PresentationContext.resultText(pc.result())).orElse("not accepted");
+            return new Result(it.file, m.sopInstance(), -1, "peer did not accept " + m.sopClass() + " in transfer syntax "
+                    + m.transferSyntax() + " (" + why + ")");
+        }
+        Attributes rq = Dimse.request(Dimse.C_STORE_RQ, m.sopClass(), as.nextMessageId(), true);
+        rq.setString(Tag.AffectedSOPInstanceUID, VR.UI, m.sopInstance());
+        try (InputStream in = Files.newInputStream(it.file)) {
+            in.skipNBytes(m.datasetOffset());
+            long length = Files.size(it.file) - m.datasetOffset();
+            DimseMessage rsp = as.invoke(pcid, rq, in, length, null);
+            int status = rsp.status();
+            return new Result(it.file, m.sopInstance(), status, status == Status.SUCCESS ? null
+                    : rsp.command().getString(Tag.ErrorComment));
+        } catch (IOException | DicomException e) {
+            if (as.isOpen()) {
+                as.abort();
+            }
+            return new Result(it.file, m.sopInstance(), -1, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.distillery.dicom.net;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * An instance received by C-STORE and spooled to disk (a complete Part 10 file, fsynced): what a
+ * {@link StorageHandler} gets. Study and series UIDs are null when the dataset lacks them.
+ */
+public record StoredInstance(Path file, long size, String sopClass, String sopInstance, String transferSyntax,
+        String studyInstanceUid, String seriesInstanceUid, String callingAet, String calledAet,
+        InetSocketAddress remoteAddress) {
+}
