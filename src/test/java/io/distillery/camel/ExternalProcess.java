@@ -46,7 +46,7 @@ final class ExternalProcess {
 
     /** {@code storescu -aet CALLING -aec CALLED 127.0.0.1 port files...}. */
     static Result storescu(String calling, String called, int port, Path... files) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("storescu", "-aet", calling, "-aec", called, "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of("storescu", "-v", "-aet", calling, "-aec", called, "127.0.0.1",
                 String.valueOf(port)));
         Arrays.stream(files).map(Path::toString).forEach(cmd::add);
         return run(cmd);
