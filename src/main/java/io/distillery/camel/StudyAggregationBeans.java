@@ -1,0 +1,38 @@
+package io.distillery.camel;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import java.util.Optional;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.spi.AggregationRepository;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The beans a YAML route names for the study-complete signal: {@code studyInstances} (aggregation strategy) and
+ * {@code studyAggregationRepository} (persistent repository, embedded H2 unless
+ * {@code distillery.study-aggregation.jdbc-url} points elsewhere, e.g. a PostgreSQL shared by all replicas).
+ */
+@ApplicationScoped
+public class StudyAggregationBeans {
+
+    @Produces
+    @ApplicationScoped
+    @Named("studyInstances")
+    AggregationStrategy studyInstances() {
+        return new StudyInstancesAggregationStrategy();
+    }
+
+    @Produces
+    @ApplicationScoped
+    @Named("studyAggregationRepository")
+    AggregationRepository studyAggregationRepository(
+            @ConfigProperty(name = "distillery.study-aggregation.jdbc-url") String jdbcUrl,
+            @ConfigProperty(name = "distillery.study-aggregation.username") Optional<String> user,
+            @ConfigProperty(name = "distillery.study-aggregation.password") Optional<String> password,
+            @ConfigProperty(name = "distillery.study-aggregation.table",
+                    defaultValue = StudyAggregationRepositories.DEFAULT_NAME) String table) {
+        return StudyAggregationRepositories.create(
+                StudyAggregationRepositories.dataSource(jdbcUrl, user.orElse(null), password.orElse(null)), table);
+    }
+}

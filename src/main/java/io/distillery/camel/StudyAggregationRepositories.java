@@ -1,0 +1,66 @@
+package io.distillery.camel;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Persistent aggregation repositories for the study-complete signal, on Camel's {@link JdbcAggregationRepository}:
+ * every partial study is written to the database inside the C-STORE exchange (so before the sender is
+ * acknowledged), and the aggregator re-arms the quiet-period timers of the stored studies when it starts again.
+ * An embedded H2 file database is the default; PostgreSQL lets several gateway replicas share one repository.
+ */
+public final class StudyAggregationRepositories {
+    /** Table name; the repository also uses {@code <name>_completed}. */
+    public static final String DEFAULT_NAME = "study_aggregation";
+
+    private StudyAggregationRepositories() {
+    }
+
+    /** An embedded H2 database in {@code file} (H2 appends {@code .mv.db}), pooled. */
+    public static DataSource h2(Path file) {
+        return JdbcConnectionPool.create("jdbc:h2:file:" + file.toAbsolutePath(), "sa", "");
+    }
+
+    /** A DataSource for a JDBC URL: pooled H2 for {@code jdbc:h2:}, otherwise the driver's plain connections. */
+    public static DataSource dataSource(String jdbcUrl, String user, String password) {
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            return JdbcConnectionPool.create(jdbcUrl, user == null ? "sa" : user, password == null ? "" : password);
+        }
+        return new DriverManagerDataSource(jdbcUrl, user, password);
+    }
+
+    /** The repository on {@code dataSource}, creating its two tables when missing. */
+    public static JdbcAggregationRepository create(DataSource dataSource, String name) {
+        boolean postgres = createTables(dataSource, name);
+        JdbcAggregationRepository repo = postgres ? new PostgresAggregationRepository() : new JdbcAggregationRepository();
+        repo.setDataSource(dataSource);
+        repo.setTransactionManager(new DataSourceTransactionManager(dataSource));
+        repo.setRepositoryName(name);
+        return repo;
+    }
+
+    private static boolean createTables(DataSource dataSource, String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain SQL table name: " + name);
+        }
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+            String blob = postgres ? "BYTEA" : "BLOB";
+            for (String table : new String[] {name, name + "_completed"}) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(255) NOT NULL, exchange " + blob
+                        + " NOT NULL, version BIGINT NOT NULL, CONSTRAINT " + table + "_pk PRIMARY KEY (id))");
+            }
+            return postgres;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare aggregation tables " + name + ": " + e.getMessage(), e);
+        }
+    }
+}
