@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "DICOM gateway that distils imaging cohorts into shareable synthetic data.",
         subcommands = {
                 DicomCommand.class,
+                DistillCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,206 @@
+package io.distillery.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distillery.distill.DistillConfig;
+import io.distillery.distill.DistillException;
+import io.distillery.distill.Distiller;
+import io.distillery.distill.Evaluation;
+import io.distillery.distill.Metrics;
+import io.distillery.distill.ModelSpec;
+import io.distillery.distill.ProgressListener;
+import io.distillery.distill.data.NpzDataset;
+import io.distillery.distill.data.Outputs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code distill}: soft-label dataset distillation of an npz dataset, evaluated against baselines. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Distil an npz image dataset (MedMNIST layout) into a few soft-label images; "
+                + "writes images, labels, learning rates, model spec and metrics.json to --out. "
+                + "ND4J's thread count follows OMP_NUM_THREADS.")
+public final class DistillCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "npz file (train_images, train_labels, test_*, val_* optional)")
+    Path data;
+    @Option(names = "--out", required = true, description = "output directory (created)")
+    Path out;
+    @Option(names = "--images-per-step", defaultValue = "2") int imagesPerStep;
+    @Option(names = "--steps", defaultValue = "1") int steps;
+    @Option(names = "--epochs", defaultValue = "3") int epochs;
+    @Option(names = "--iterations", defaultValue = "1000") int iterations;
+    @Option(names = "--batch", defaultValue = "256", description = "real images per outer iteration") int batch;
+    @Option(names = "--distill-lr", defaultValue = "0.02", description = "initial inner learning rate") double distillLr;
+    @Option(names = "--init", defaultValue = "fixed", description = "fixed|random") String init;
+    @Option(names = "--labels", defaultValue = "soft", description = "soft|hard") String labels;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--model", defaultValue = "lenet", description = "lenet (28 or 32 px)") String model;
+    @Option(names = "--outer-lr", defaultValue = "0.01", description = "Adam lr, betas (0.5, 0.999)") double outerLr;
+    @Option(names = "--decay-every", defaultValue = "0", description = "step decay period in iterations (0: none)") int decayEvery;
+    @Option(names = "--decay-factor", defaultValue = "0.5") double decayFactor;
+    @Option(names = "--eval-inits", defaultValue = "5", description = "unseen inits evaluated in random-init mode") int evalInits;
+    @Option(names = "--full-epochs", defaultValue = "5", description = "epochs of the full-data baseline") int fullEpochs;
+    @Option(names = "--precision", defaultValue = "float", description = "float|double for the real-batch pass") String precision;
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "write DIR/checkpoint.bin every N iterations") int checkpointEvery;
+    @Option(names = "--resume", description = "continue from DIR/checkpoint.bin") boolean resume;
+    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outWriter = spec.commandLine().getOut();
+        DistillConfig cfg = new DistillConfig(model, imagesPerStep, steps, epochs, iterations, batch, distillLr,
+                parseInit(init), parseLabels(labels), seed, outerLr, decayEvery, decayFactor,
+                switch (precision) {
+                    case "float" -> DataType.FLOAT;
+                    case "double" -> DataType.DOUBLE;
+                    default -> throw new DistillException("--precision must be float or double, got " + precision);
+                }, evalInits);
+        NpzDataset ds = NpzDataset.read(data);
+        ModelSpec modelSpec = new ModelSpec(model, ds.train().channels(), ds.train().height(), ds.train().width(),
+                ds.train().numClasses());
+        Files.createDirectories(out);
+        Distiller distiller = new Distiller(cfg, modelSpec);
+        Path checkpoint = out.resolve("checkpoint.bin");
+        if (resume) {
+            distiller.resume(checkpoint);
+            outWriter.printf("resumed at iteration %d%n", distiller.iterationsDone());
+        }
+        int startIt = distiller.iterationsDone();
+        long t0 = System.nanoTime();
+        distiller.run(ds.train(), new ConsoleProgress(outWriter, System.console() != null), checkpointEvery,
+                checkpointEvery > 0 ? checkpoint : null);
+        int ran = distiller.iterationsDone() - startIt;
+        double secPerIter = ran == 0 ? Double.NaN : (System.nanoTime() - t0) / 1e9 / ran;
+
+        outWriter.println("evaluating ...");
+        outWriter.flush();
+        Evaluation.Report report = Evaluation.run(distiller, cfg, ds.train(), ds.val(), ds.test(), fullEpochs);
+
+        Outputs.writeNpy(out.resolve("distilled_images.npy"), distiller.data().images());
+        Outputs.writePngGrid(out.resolve("distilled_images.png"), distiller.data().images(), imagesPerStep,
+                ds.standardisation());
+        Outputs.writeNpy(out.resolve("soft_labels.npy"), distiller.data().labels());
+        Outputs.writeNpy(out.resolve("learning_rates.npy"), Nd4j.createFromArray(distiller.data().learningRates()));
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, Object> specJson = new LinkedHashMap<>();
+        specJson.put("model", model);
+        specJson.put("input", new int[] {modelSpec.channels(), modelSpec.height(), modelSpec.width()});
+        specJson.put("classes", modelSpec.numClasses());
+        specJson.put("param_count", distiller.innerNetwork().numParams());
+        specJson.put("init", init);
+        specJson.put("init_seed", seed);
+        specJson.put("init_scheme", "xavier-normal weights (java.util.Random(seed), layer order), zero biases");
+        specJson.put("steps", steps);
+        specJson.put("epochs", epochs);
+        specJson.put("images_per_step", imagesPerStep);
+        specJson.put("labels", labels);
+        specJson.put("standardisation", Map.of("mean", ds.standardisation().mean(), "std", ds.standardisation().std()));
+        json.writeValue(out.resolve("model_spec.json").toFile(), specJson);
+        Path modelFile = out.resolve("model.f32");
+        Outputs.writeRawFloats(modelFile, report.trained());
+
+        long modelBytes = Files.size(modelFile);
+        long packageBytes = 0;
+        for (String f : new String[] {"distilled_images.npy", "soft_labels.npy", "learning_rates.npy", "model_spec.json"}) {
+            packageBytes += Files.size(out.resolve(f));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        Metrics d = report.distilled().mean();
+        m.put("acc_distilled", d.accuracy());
+        m.put("acc_distilled_sd", report.distilled().sd().accuracy());
+        m.put("eval_inits", report.distilled().runs());
+        m.put("sensitivity", d.sensitivity());
+        m.put("specificity", d.specificity());
+        m.put("harmonic_mean", d.harmonicMean());
+        m.put("auc", Double.isNaN(d.auc()) ? null : d.auc());
+        m.put("acc_random_real", report.randomReal().mean().accuracy());
+        m.put("acc_random_real_sd", report.randomReal().sd().accuracy());
+        m.put("random_real_lr", report.randomRealLr());
+        m.put("harmonic_mean_random_real", report.randomReal().mean().harmonicMean());
+        m.put("acc_full", report.full().accuracy());
+        m.put("harmonic_mean_full", report.full().harmonicMean());
+        m.put("auc_full", Double.isNaN(report.full().auc()) ? null : report.full().auc());
+        m.put("full_epochs", fullEpochs);
+        m.put("final_outer_loss", distiller.lastLoss());
+        m.put("iterations", distiller.iterationsDone());
+        m.put("sec_per_iter", secPerIter);
+        m.put("omp_num_threads", System.getenv("OMP_NUM_THREADS"));
+        m.put("model_bytes", modelBytes);
+        m.put("model_format", "raw little-endian float32 parameters (model.f32)");
+        m.put("package_bytes", packageBytes);
+        m.put("package_files", "distilled_images.npy + soft_labels.npy + learning_rates.npy + model_spec.json (seed, spec)");
+        m.put("compression_ratio", (double) packageBytes / modelBytes);
+        m.put("learning_rates", distiller.data().learningRates());
+        json.writeValue(out.resolve("metrics.json").toFile(), m);
+        outWriter.printf(Locale.ROOT, "distilled acc %.4f (sd %.4f), random real %.4f, full %.4f, %.4f s/iter, "
+                        + "package %d B / model %d B = %.4f%n", d.accuracy(), report.distilled().sd().accuracy(),
+                report.randomReal().mean().accuracy(), report.full().accuracy(), secPerIter, packageBytes, modelBytes,
+                (double) packageBytes / modelBytes);
+        err.flush();
+        return 0;
+    }
+
+    private static DistillConfig.Init parseInit(String s) {
+        return switch (s) {
+            case "fixed" -> DistillConfig.Init.FIXED;
+            case "random" -> DistillConfig.Init.RANDOM;
+            default -> throw new DistillException("--init must be fixed or random, got " + s);
+        };
+    }
+
+    private static boolean parseLabels(String s) {
+        return switch (s) {
+            case "soft" -> true;
+            case "hard" -> false;
+            default -> throw new DistillException("--labels must be soft or hard, got " + s);
+        };
+    }
+
+    /** A bar redrawn in place on a terminal; otherwise about 20 log lines per run. */
+    static final class ConsoleProgress implements ProgressListener {
+        private final PrintWriter out;
+        private final boolean terminal;
+
+        ConsoleProgress(PrintWriter out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void onIteration(Progress p) {
+            String line = String.format(Locale.ROOT, "iter %d/%d loss %.4f %.3f s/iter ETA %s", p.iteration(),
+                    p.total(), p.outerLoss(), p.secPerIter(), eta(p.etaSeconds()));
+            if (terminal) {
+                int width = 30;
+                int filled = (int) ((long) width * p.iteration() / Math.max(1, p.total()));
+                out.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + line);
+                if (p.iteration() == p.total()) {
+                    out.println();
+                }
+                out.flush();
+            } else if (p.iteration() == p.total() || p.iteration() % Math.max(1, p.total() / 20) == 0) {
+                out.println(line);
+                out.flush();
+            }
+        }
+
+        private static String eta(double s) {
+            long sec = Math.round(s);
+            return String.format(Locale.ROOT, "%d:%02d:%02d", sec / 3600, sec / 60 % 60, sec % 60);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.distillery.distill;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Adam on one tensor, with its moments kept so that a checkpoint can resume it exactly. */
+final class Adam {
+    private final double beta1;
+    private final double beta2;
+    private final INDArray m;
+    private final INDArray v;
+    private long t;
+
+    Adam(INDArray param, double beta1, double beta2) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.m = Nd4j.zerosLike(param);
+        this.v = Nd4j.zerosLike(param);
+    }
+
+    void step(INDArray param, INDArray grad, double lr) {
+        t++;
+        m.muli(beta1).addi(grad.mul(1 - beta1));
+        v.muli(beta2).addi(grad.mul(grad).muli(1 - beta2));
+        double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+        param.subi(m.div(Transforms.sqrt(v, true).addi(1e-8)).muli(stepSize));
+    }
+
+    INDArray m() {
+        return m;
+    }
+
+    INDArray v() {
+        return v;
+    }
+
+    long count() {
+        return t;
+    }
+
+    void restore(INDArray m, INDArray v, long t) {
+        this.m.assign(m);
+        this.v.assign(v);
+        this.t = t;
+    }
+}

@@ -1,0 +1,44 @@
+package io.distillery.distill;
+
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Every option of a distillation run. Defaults follow the reference implementation (Adam lr 0.01, betas
+ * (0.5, 0.999), distill lr 0.02).
+ *
+ * @param decayEvery  multiply the outer lr by {@code decayFactor} every this many iterations (0: no decay)
+ * @param outerType   type of the real-batch pass (FLOAT for speed, DOUBLE for checks); the inner loop is float64
+ * @param evalInits   unseen initialisations evaluated in random-init mode
+ */
+public record DistillConfig(String model, int imagesPerStep, int steps, int epochs, int iterations, int batch,
+                            double distillLr, Init init, boolean softLabels, long seed, double outerLr,
+                            int decayEvery, double decayFactor, DataType outerType, int evalInits) {
+
+    public enum Init { FIXED, RANDOM }
+
+    public DistillConfig {
+        if (imagesPerStep < 1 || steps < 1 || epochs < 1 || iterations < 0 || batch < 1) {
+            throw new DistillException("images per step, steps, epochs and batch must be positive, iterations >= 0");
+        }
+        if (!(distillLr > 0) || !(outerLr > 0)) {
+            throw new DistillException("learning rates must be positive");
+        }
+        if (evalInits < 1) {
+            throw new DistillException("eval inits must be at least 1");
+        }
+    }
+
+    public static DistillConfig defaults() {
+        return new DistillConfig("lenet", 2, 1, 3, 1000, 256, 0.02, Init.FIXED, true, 0, 0.01, 0, 0.5,
+                DataType.FLOAT, 5);
+    }
+
+    public int innerSteps() {
+        return steps * epochs;
+    }
+
+    public DistillConfig withIterations(int n) {
+        return new DistillConfig(model, imagesPerStep, steps, epochs, n, batch, distillLr, init, softLabels, seed,
+                outerLr, decayEvery, decayFactor, outerType, evalInits);
+    }
+}

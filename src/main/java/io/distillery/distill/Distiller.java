@@ -1,0 +1,221 @@
+package io.distillery.distill;
+
+import io.distillery.distill.data.ImageSet;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The outer loop: learns distilled images, soft labels and per-step learning rates with Adam on the
+ * hypergradient. Every random choice of iteration i (real batch, θ0 in random-init mode) comes from a
+ * generator seeded by (seed, i), so a run resumed from a checkpoint continues exactly as an uninterrupted one.
+ */
+public final class Distiller {
+    private static final int CHECKPOINT_MAGIC = 0x44535431; // "DST1"
+
+    private final DistillConfig cfg;
+    private final ModelSpec spec;
+    private final Network inner;
+    private final Network outer;
+    private final Hypergradient hyper;
+    private final DistilledData data;
+    private final Adam adamImages;
+    private final Adam adamLabels;
+    private final Adam adamLr;
+    private int done;
+    private double lastLoss = Double.NaN;
+
+    public Distiller(DistillConfig cfg, ModelSpec spec) {
+        this.cfg = cfg;
+        this.spec = spec;
+        this.inner = ModelSpec.create(spec, DataType.DOUBLE);
+        this.outer = cfg.outerType() == DataType.DOUBLE ? inner : ModelSpec.create(spec, cfg.outerType());
+        this.hyper = new Hypergradient(inner, outer, Hypergradient.DEFAULT_STEP);
+        this.data = initialData(cfg, spec);
+        this.adamImages = new Adam(data.images(), 0.5, 0.999);
+        this.adamLabels = new Adam(data.labels(), 0.5, 0.999);
+        this.adamLr = new Adam(data.rawLr(), 0.5, 0.999);
+    }
+
+    /** Images N(0,1), one-hot labels cycling through the classes within each step, η_t = distill lr. */
+    static DistilledData initialData(DistillConfig cfg, ModelSpec spec) {
+        int total = cfg.steps() * cfg.imagesPerStep();
+        INDArray images = Gaussian.randn(mix(cfg.seed(), -1), DataType.DOUBLE, total, spec.channels(), spec.height(),
+                spec.width());
+        INDArray labels = Nd4j.createFromArray(CrossEntropy.oneHot(classesOf(cfg, spec), spec.numClasses()))
+                .reshape(total, spec.numClasses());
+        INDArray raw = Nd4j.valueArrayOf(new long[] {cfg.innerSteps()}, DistilledData.inverseSoftplus(cfg.distillLr()),
+                DataType.DOUBLE);
+        return new DistilledData(images, labels, raw, cfg.steps(), cfg.imagesPerStep());
+    }
+
+    /** Class of each distilled image (the class its label starts as): classes cycle within every step. */
+    public static int[] classesOf(DistillConfig cfg, ModelSpec spec) {
+        int total = cfg.steps() * cfg.imagesPerStep();
+        int[] classes = new int[total];
+        for (int i = 0; i < total; i++) {
+            classes[i] = (i % cfg.imagesPerStep()) % spec.numClasses();
+        }
+        return classes;
+    }
+
+    /** θ0 of the fixed-init mode: Xavier-normal from the run's seed, rebuilt by anyone with seed and spec. */
+    public static INDArray fixedInit(Network net, long seed) {
+        INDArray theta = Nd4j.create(DataType.DOUBLE, net.numParams());
+        net.initialise(theta, seed);
+        return theta;
+    }
+
+    /** Seeds for the unseen initialisations used in evaluation (disjoint from training iterations). */
+    public static long evalInitSeed(long seed, int j) {
+        return mix(seed ^ 0x5DEECE66DL, 1_000_000 + j);
+    }
+
+    static long mix(long seed, long i) {
+        long z = seed * 0x9E3779B97F4A7C15L + i * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public DistilledData data() {
+        return data;
+    }
+
+    public Network innerNetwork() {
+        return inner;
+    }
+
+    public Network outerNetwork() {
+        return outer;
+    }
+
+    public Hypergradient hypergradient() {
+        return hyper;
+    }
+
+    public int iterationsDone() {
+        return done;
+    }
+
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    /** Runs the remaining iterations; checkpoints every {@code checkpointEvery} (0: never) to {@code checkpoint}. */
+    public void run(ImageSet train, ProgressListener listener, int checkpointEvery, Path checkpoint) {
+        if (train.channels() != spec.channels() || train.height() != spec.height() || train.width() != spec.width()) {
+            throw new DistillException("training images are " + train.channels() + "x" + train.height() + "x"
+                    + train.width() + " but the model expects " + spec.channels() + "x" + spec.height() + "x"
+                    + spec.width());
+        }
+        INDArray theta0 = fixedInit(inner, cfg.seed());
+        long start = System.nanoTime();
+        int startIt = done;
+        int batch = Math.min(cfg.batch(), train.size());
+        while (done < cfg.iterations()) {
+            SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), done));
+            if (cfg.init() == DistillConfig.Init.RANDOM) {
+                inner.initialise(theta0, rng.nextLong());
+            }
+            int[] idx = sample(rng, train.size(), batch);
+            Hypergradient.Result r = hyper.compute(theta0, data, train.images(idx, cfg.outerType()), train.labels(idx),
+                    cfg.softLabels());
+            double lr = cfg.outerLr() * (cfg.decayEvery() > 0 ? Math.pow(cfg.decayFactor(), done / cfg.decayEvery()) : 1);
+            adamImages.step(data.images(), r.images(), lr);
+            if (cfg.softLabels()) {
+                adamLabels.step(data.labels(), r.labels(), lr);
+            }
+            adamLr.step(data.rawLr(), r.rawLr(), lr);
+            lastLoss = r.loss();
+            if (!Double.isFinite(lastLoss)) {
+                throw new DistillException("outer loss became " + lastLoss + " at iteration " + (done + 1)
+                        + "; lower --distill-lr or the outer lr");
+            }
+            done++;
+            double perIter = (System.nanoTime() - start) / 1e9 / (done - startIt);
+            listener.onIteration(new ProgressListener.Progress(done, cfg.iterations(), lastLoss, perIter,
+                    perIter * (cfg.iterations() - done)));
+            if (checkpointEvery > 0 && checkpoint != null && (done % checkpointEvery == 0 || done == cfg.iterations())) {
+                saveCheckpoint(checkpoint);
+            }
+        }
+    }
+
+    static int[] sample(SplittableRandom rng, int n, int k) {
+        int[] all = ImageSet.range(0, n);
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return java.util.Arrays.copyOf(all, k);
+    }
+
+    /** Writes iteration count, learned tensors and Adam moments (atomically: temp file, then rename). */
+    public void saveCheckpoint(Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(
+                new java.io.BufferedOutputStream(os))) {
+            out.writeInt(CHECKPOINT_MAGIC);
+            out.writeInt(done);
+            out.writeDouble(lastLoss);
+            for (Object[] pair : new Object[][] {{data.images(), adamImages}, {data.labels(), adamLabels},
+                    {data.rawLr(), adamLr}}) {
+                Adam adam = (Adam) pair[1];
+                Nd4j.write((INDArray) pair[0], out);
+                Nd4j.write(adam.m(), out);
+                Nd4j.write(adam.v(), out);
+                out.writeLong(adam.count());
+            }
+        } catch (IOException e) {
+            throw new DistillException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DistillException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores a checkpoint written by a run with the same configuration. */
+    public void resume(Path file) {
+        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(
+                new java.io.BufferedInputStream(is))) {
+            if (in.readInt() != CHECKPOINT_MAGIC) {
+                throw new DistillException(file + ": not a distillation checkpoint");
+            }
+            int it = in.readInt();
+            double loss = in.readDouble();
+            for (Object[] pair : new Object[][] {{data.images(), adamImages}, {data.labels(), adamLabels},
+                    {data.rawLr(), adamLr}}) {
+                INDArray target = (INDArray) pair[0];
+                INDArray value = Nd4j.read(in);
+                if (!java.util.Arrays.equals(value.shape(), target.shape())) {
+                    throw new DistillException(file + ": checkpoint shapes do not match this configuration");
+                }
+                target.assign(value);
+                INDArray m = Nd4j.read(in);
+                INDArray v = Nd4j.read(in);
+                ((Adam) pair[1]).restore(m, v, in.readLong());
+            }
+            done = it;
+            lastLoss = loss;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DistillException de) {
+                throw de;
+            }
+            throw new DistillException(file + ": unreadable checkpoint: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.distillery.distill;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * LeNet as in the reference dataset-distillation code: conv 5x5 (6, padding 2 at 28 px) - ReLU - maxpool 2
+ * - conv 5x5 (16) - ReLU - maxpool 2 - dense 120 - ReLU - dense 84 - ReLU - dense classes. Pooling runs
+ * before the ReLU (the same function, since max and ReLU commute) so the ReLU touches 4x fewer values.
+ */
+public final class LeNet implements Network {
+    private static final int W1 = 0, B1 = 1, W2 = 2, B2 = 3, F1 = 4, C1 = 5, F2 = 6, C2 = 7, F3 = 8, C3 = 9;
+
+    private final ModelSpec spec;
+    private final DataType type;
+    private final ParamLayout layout = new ParamLayout();
+    private final int pad1;
+    private final int s1; // conv1 output side
+    private final int s2; // conv2 output side
+    private final int flat;
+    private final int[] conv1Args;
+    private final int[] conv2Args = Ops.convArgs(5, 0);
+    private final int[] poolArgs = Ops.poolArgs(2);
+    private final Map<Long, Buffers> buffers = new HashMap<>();
+    private Buffers last;
+    private INDArray[] lastParams;
+    private INDArray lastX;
+
+    public LeNet(ModelSpec spec, DataType type) {
+        if (spec.height() != spec.width() || (spec.height() != 28 && spec.height() != 32)) {
+            throw new DistillException("LeNet takes 28x28 or 32x32 images, got " + spec.height() + "x" + spec.width());
+        }
+        this.spec = spec;
+        this.type = type;
+        this.pad1 = spec.height() == 28 ? 2 : 0;
+        this.s1 = spec.height() + 2 * pad1 - 4;
+        this.s2 = s1 / 2 - 4;
+        this.flat = 16 * (s2 / 2) * (s2 / 2);
+        this.conv1Args = Ops.convArgs(5, pad1);
+        int c = spec.channels();
+        layout.add("conv1.w", c * 25L, 6 * 25L, 6, c, 5, 5);
+        layout.add("conv1.b", 0, 0, 6);
+        layout.add("conv2.w", 6 * 25L, 16 * 25L, 16, 6, 5, 5);
+        layout.add("conv2.b", 0, 0, 16);
+        layout.add("fc1.w", flat, 120, flat, 120);
+        layout.add("fc1.b", 0, 0, 120);
+        layout.add("fc2.w", 120, 84, 120, 84);
+        layout.add("fc2.b", 0, 0, 84);
+        layout.add("fc3.w", 84, spec.numClasses(), 84, spec.numClasses());
+        layout.add("fc3.b", 0, 0, spec.numClasses());
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public DataType dataType() {
+        return type;
+    }
+
+    @Override
+    public long numParams() {
+        return layout.total();
+    }
+
+    @Override
+    public void initialise(INDArray theta, long seed) {
+        layout.xavierNormal(theta, seed);
+    }
+
+    /** Activations and their gradients for one batch size, allocated once. */
+    private final class Buffers {
+        final INDArray a1, p1raw, p1, a2, p2raw, p2, h1, h1r, h2, h2r, z;
+        final INDArray dh2r, dh2, dh1r, dh1, dp2, dp2raw, dp1, dp1raw, da2, da1, dx;
+
+        Buffers(long n) {
+            int q1 = s1 / 2, q2 = s2 / 2;
+            a1 = Nd4j.create(type, n, 6, s1, s1);
+            p1raw = Nd4j.create(type, n, 6, q1, q1);
+            p1 = Nd4j.create(type, n, 6, q1, q1);
+            a2 = Nd4j.create(type, n, 16, s2, s2);
+            p2raw = Nd4j.create(type, n, 16, q2, q2);
+            p2 = Nd4j.create(type, n, flat);
+            h1 = Nd4j.create(type, n, 120);
+            h1r = Nd4j.create(type, n, 120);
+            h2 = Nd4j.create(type, n, 84);
+            h2r = Nd4j.create(type, n, 84);
+            z = Nd4j.create(type, n, spec.numClasses());
+            dh2r = Nd4j.create(type, n, 84);
+            dh2 = Nd4j.create(type, n, 84);
+            dh1r = Nd4j.create(type, n, 120);
+            dh1 = Nd4j.create(type, n, 120);
+            dp2 = Nd4j.create(type, n, flat);
+            dp2raw = Nd4j.create(type, n, 16, q2, q2);
+            dp1 = Nd4j.create(type, n, 6, q1, q1);
+            dp1raw = Nd4j.create(type, n, 6, q1, q1);
+            da2 = Nd4j.create(type, n, 16, s2, s2);
+            da1 = Nd4j.create(type, n, 6, s1, s1);
+            dx = Nd4j.create(type, n, spec.channels(), spec.height(), spec.width());
+        }
+    }
+
+    @Override
+    public INDArray forward(INDArray theta, INDArray x) {
+        long n = x.size(0);
+        Buffers b = buffers.computeIfAbsent(n, Buffers::new);
+        INDArray[] p = layout.views(theta);
+        Ops.conv2d(x, p[W1], p[B1], b.a1, conv1Args);
+        Ops.maxPool(b.a1, b.p1raw, poolArgs);
+        Ops.relu(b.p1raw, b.p1);
+        Ops.conv2d(b.p1, p[W2], p[B2], b.a2, conv2Args);
+        Ops.maxPool(b.a2, b.p2raw, poolArgs);
+        Ops.relu(b.p2raw.reshape(n, flat), b.p2);
+        Ops.dense(b.p2, p[F1], p[C1], b.h1);
+        Ops.relu(b.h1, b.h1r);
+        Ops.dense(b.h1r, p[F2], p[C2], b.h2);
+        Ops.relu(b.h2, b.h2r);
+        Ops.dense(b.h2r, p[F3], p[C3], b.z);
+        last = b;
+        lastParams = p;
+        lastX = x;
+        return b.z;
+    }
+
+    @Override
+    public void backward(INDArray dLogits, INDArray gradTheta, INDArray gradX) {
+        Buffers b = last;
+        INDArray[] p = lastParams;
+        INDArray[] g = layout.views(gradTheta);
+        long n = lastX.size(0);
+        Ops.denseBp(b.h2r, p[F3], dLogits, g[F3], g[C3], b.dh2r);
+        Ops.reluBp(b.h2, b.dh2r, b.dh2);
+        Ops.denseBp(b.h1r, p[F2], b.dh2, g[F2], g[C2], b.dh1r);
+        Ops.reluBp(b.h1, b.dh1r, b.dh1);
+        Ops.denseBp(b.p2, p[F1], b.dh1, g[F1], g[C1], b.dp2);
+        INDArray p2raw = b.p2raw.reshape(n, flat);
+        Ops.reluBp(p2raw, b.dp2, b.dp2raw.reshape(n, flat));
+        Ops.maxPoolBp(b.a2, b.dp2raw, b.da2, poolArgs);
+        Ops.conv2dBp(b.p1, p[W2], p[B2], b.da2, b.dp1, g[W2], g[B2], conv2Args);
+        Ops.reluBp(b.p1raw, b.dp1, b.dp1raw);
+        Ops.maxPoolBp(b.a1, b.dp1raw, b.da1, poolArgs);
+        Ops.conv2dBp(lastX, p[W1], p[B1], b.da1, gradX != null ? gradX : b.dx, g[W1], g[B1], conv1Args);
+    }
+}
