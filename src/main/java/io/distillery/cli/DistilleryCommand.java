@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DicomCommand.class,
                 DistillCommand.class,
+                SamplesCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec

