@@ -50,6 +50,11 @@ final class TestDicomFile {
         return f;
     }
 
+    /** Native Pixel Data bytes, or null when the pixel data is encapsulated. */
+    byte[] nativePixelData() {
+        return nativePixels;
+    }
+
     ImageDescriptor descriptor() {
         return new ImageDescriptor(rows, columns, samplesPerPixel, bitsAllocated, bitsStored, pixelRepresentation,
                 photometric, planarConfiguration, frames);
