@@ -3,9 +3,7 @@ package io.distillery.dicom.codec;
 import com.github.jaiimageio.jpeg2000.impl.J2KImageReader;
 import io.distillery.dicom.DicomException;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * JPEG 2000 decoder for transfer syntaxes 1.2.840.10008.1.2.4.90 (lossless only), .91 (lossy) and the Part 2
@@ -36,6 +34,7 @@ public final class Jpeg2000Decoder implements FrameDecoder {
     private static final int SIZ = 0xFF51;
     private static final int COD = 0xFF52;
     private static final int SOT = 0xFF90;
+    private static final int SOD = 0xFF93;
     private static final int EOC = 0xFFD9;
     /** Far above any real image, but keeps a hostile tile grid from making the library loop for minutes. */
     private static final long MAX_TILES = 1 << 16;
@@ -46,7 +45,7 @@ public final class Jpeg2000Decoder implements FrameDecoder {
         MainHeader header = MainHeader.parse(frame, codestream, image);
         Raster raster;
         J2KImageReader reader = new J2KImageReader(null);
-        try (MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(frame))) {
+        try (StrictByteArrayImageInputStream in = new StrictByteArrayImageInputStream(frame)) {
             reader.setInput(in);
             raster = reader.readRaster(0, null);
         } catch (VirtualMachineError e) {
@@ -196,7 +195,41 @@ public final class Jpeg2000Decoder implements FrameDecoder {
                 }
                 p += 2 + length;
             }
+            checkTileParts(f, p);
             return new MainHeader(transform);
+        }
+
+        /**
+         * Walks the tile-parts and rejects marker codes inside their bit streams. In valid data an FF byte is
+         * followed by a byte below 0x90 or by SOP/EPH (T.800 A.1); JJ2000 loops forever on a run of FF bytes
+         * in a packet header (its bit-unstuffing then never reads the next byte), so such streams must not
+         * reach it.
+         */
+        private static void checkTileParts(byte[] f, int p) {
+            while (p + 12 <= f.length && u16(f, p) == SOT) {
+                long psot = u32(f, p + 6);
+                int end = psot == 0 ? f.length : (int) Math.min(f.length, p + psot);
+                if (psot != 0 && psot < 14) {
+                    throw new DicomException("JPEG 2000: tile-part at offset " + p + " has bad length " + psot);
+                }
+                int q = p + 2 + u16(f, p + 2);
+                while (q + 2 <= end && u16(f, q) != SOD) {
+                    q += 2 + u16(f, q + 2);
+                }
+                for (int i = q + 2; i + 1 < end; i++) {
+                    if (f[i] == (byte) 0xFF) {
+                        int next = f[i + 1] & 0xFF;
+                        if (next >= 0x90 && next != 0x91 && next != 0x92 && !(next == 0xD9 && i + 2 >= end - 8)) {
+                            throw new DicomException("JPEG 2000: marker code FF" + String.format("%02X", next)
+                                    + " inside tile data at offset " + i);
+                        }
+                    }
+                }
+                if (psot == 0) {
+                    return;
+                }
+                p = end;
+            }
         }
     }
 
