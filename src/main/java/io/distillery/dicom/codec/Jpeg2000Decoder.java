@@ -6,9 +6,15 @@ import java.awt.image.Raster;
 import java.io.IOException;
 
 /**
- * JPEG 2000 decoder for transfer syntaxes 1.2.840.10008.1.2.4.90 (lossless only), .91 (lossy) and the Part 2
- * multi-component .92/.93, built on jai-imageio-jpeg2000 (JJ2000, pure Java, Maven Central): decoding EBCOT and
- * wavelets by hand is not worth the risk when a tested library exists.
+ * JPEG 2000 decoder for transfer syntaxes 1.2.840.10008.1.2.4.90 (lossless only) and .91 (lossy), built on
+ * jai-imageio-jpeg2000 1.4.0 (JJ2000, pure Java, Maven Central): decoding EBCOT and wavelets by hand is not worth
+ * the risk when a tested library exists. Part 2 multi-component (.92/.93) is not offered: JJ2000 implements
+ * Part 1 only and would ignore Part 2 component transforms.
+ *
+ * <p>Known library defect: JJ2000 decodes pydicom's GDCMJ2K_TextGBR.dcm (lossless, RCT) wrongly in part of
+ * one tile without reporting anything (jai-imageio-jpeg2000 issue 23, fix never released; OME's fork ome-jai
+ * 0.1.4 has the same defect). All other corpus streams match gdcm/OpenJPEG exactly (lossless) or within
+ * one (lossy, different 9/7 rounding). The test suite pins this defect so that a library change shows up.
  *
  * <p>Before handing the stream to the library it checks the main header itself: the image size and component
  * count must match the dataset (so a corrupt header cannot make the library allocate more than one frame), the
