@@ -28,8 +28,8 @@ import java.io.IOException;
  *
  * <p>Signedness: the SIZ marker and the dataset's Pixel Representation sometimes disagree (Toshiba CT). The
  * sample bits are passed through unchanged, low {@code Bits Allocated} bits in two's complement, and the
- * dataset's Pixel Representation governs how they are read, which matches gdcm's and pydicom's output for
- * those files.
+ * dataset's Pixel Representation governs how they are read. This is byte-identical to gdcm's output for
+ * TOSHIBA_J2K_SIZ0_PixRep1 / SIZ1_PixRep0 and gives the int16/uint16 pydicom reports for them in index.csv.
  *
  * <p>A new reader is created per call (JJ2000 readers are not thread-safe); the library keeps no other
  * per-decode state, so concurrent calls are safe.
