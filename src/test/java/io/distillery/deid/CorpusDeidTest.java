@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every file of the shared corpus that the reader parses is de-identified (DICOMDIRs are refused, by design) (burned-in candidates too, so that their
+ * Every file of the shared corpus that the reader parses is de-identified (DICOMDIRs are refused, by design),
+ * once with the basic profile and once with modified dates, clean descriptors and patient characteristics, (burned-in candidates too, so that their
  * headers are checked) and written in its own transfer syntax; then:
  * <ul>
  *   <li>the written bytes, read raw as ISO-8859-1 and as UTF-8 text, and the values of the re-read dataset (which
@@ -45,7 +47,11 @@ class CorpusDeidTest {
         try (Stream<Path> s = Files.walk(SharedData.dicomCorpus())) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
-        Deidentifier engine = new Deidentifier(DeidConfig.of(SECRET, Set.of()).withAllowBurnedIn(true));
+        // The basic profile, and a typical research configuration whose shifted dates and cleaned descriptors
+        // must not leak the originals either.
+        Set<DeidOption> research = EnumSet.of(DeidOption.RETAIN_LONGITUDINAL_MODIFIED_DATES,
+                DeidOption.CLEAN_DESCRIPTORS, DeidOption.RETAIN_PATIENT_CHARACTERISTICS);
+        List<Set<DeidOption>> configurations = List.of(Set.of(), research);
         List<String> leaks = new ArrayList<>();
         List<Path> written = new ArrayList<>();
         List<Path> sources = new ArrayList<>();
@@ -58,38 +64,43 @@ class CorpusDeidTest {
             } catch (DicomException | IOException e) {
                 continue; // not DICOM, or malformed on purpose: the reader's own tests cover those
             }
-            DeidResult r;
-            try {
-                r = engine.deidentify(in.dataset(), in.fileMeta());
-            } catch (DicomException e) {
-                assertTrue(in.dataset().contains(0x00041220), file + ": only a DICOMDIR is refused: " + e.getMessage());
-                directories++;
-                continue;
-            }
-            Path out = dir.resolve(written.size() + "_" + file.getFileName());
-            new DicomFile(r.fileMeta(), r.dataset(), in.transferSyntax()).write(out, in.transferSyntax());
-            written.add(out);
-            sources.add(file);
+            for (Set<DeidOption> options : configurations) {
+                Deidentifier engine = new Deidentifier(DeidConfig.of(SECRET, options).withAllowBurnedIn(true));
+                DeidResult r;
+                try {
+                    r = engine.deidentify(in.dataset(), in.fileMeta());
+                } catch (DicomException e) {
+                    assertTrue(in.dataset().contains(0x00041220), file + ": only a DICOMDIR is refused: "
+                            + e.getMessage());
+                    directories++;
+                    continue;
+                }
+                Path out = dir.resolve(written.size() + "_" + file.getFileName());
+                new DicomFile(r.fileMeta(), r.dataset(), in.transferSyntax()).write(out, in.transferSyntax());
+                written.add(out);
+                sources.add(file);
 
-            byte[] bytes = Files.readAllBytes(out);
-            String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
-            String utf8 = new String(bytes, StandardCharsets.UTF_8);
-            DicomFile back = DicomFile.read(out);
-            assertEquals(in.transferSyntax().uid(), back.transferSyntax().uid(), file + ": transfer syntax kept");
-            assertEquals("YES", back.dataset().getString(Tag.PatientIdentityRemoved), file.toString());
-            String decoded = String.join("\n", allStrings(back.dataset(), new ArrayList<>()));
-            String pixels = pixelText(in.dataset());
-            for (IdentifyingValues.Found v : IdentifyingValues.collect(in.dataset(),
-                    ConfidentialityProfile.standard())) {
-                checkedValues++;
-                String value = v.value();
-                boolean found = latin1.contains(value) || utf8.contains(value) || decoded.contains(value);
-                if (found && !(pixels.contains(value) && !decoded.contains(value))) {
-                    leaks.add(SharedData.dicomCorpus().relativize(file) + " " + v.path() + " \"" + value + "\"");
+                byte[] bytes = Files.readAllBytes(out);
+                String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
+                String utf8 = new String(bytes, StandardCharsets.UTF_8);
+                DicomFile back = DicomFile.read(out);
+                assertEquals(in.transferSyntax().uid(), back.transferSyntax().uid(), file + ": transfer syntax kept");
+                assertEquals("YES", back.dataset().getString(Tag.PatientIdentityRemoved), file.toString());
+                String decoded = String.join("\n", allStrings(back.dataset(), new ArrayList<>()));
+                String pixels = pixelText(in.dataset());
+                for (IdentifyingValues.Found v : IdentifyingValues.collect(in.dataset(),
+                        ConfidentialityProfile.standard(), options)) {
+                    checkedValues++;
+                    String value = v.value();
+                    boolean found = latin1.contains(value) || utf8.contains(value) || decoded.contains(value);
+                    if (found && !(pixels.contains(value) && !decoded.contains(value))) {
+                        leaks.add(SharedData.dicomCorpus().relativize(file) + " " + options + " " + v.path()
+                                + " \"" + value + "\"");
+                    }
                 }
             }
         }
-        assertTrue(written.size() > 150, "corpus files de-identified: " + written.size());
+        assertTrue(written.size() > 300, "corpus files de-identified: " + written.size());
         assertTrue(directories > 0, "the corpus's DICOMDIRs were refused");
         assertTrue(checkedValues > 1000, "identifying values checked: " + checkedValues);
         assertTrue(leaks.isEmpty(), leaks.size() + " identifying values survived:\n" + String.join("\n", leaks));
