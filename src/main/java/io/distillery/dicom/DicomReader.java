@@ -24,8 +24,8 @@ import java.util.zip.ZipException;
  *   <li>Group length elements (gggg,0000) outside the file meta group are dropped: they are retired and go stale
  *       as soon as a dataset changes; writers recompute what they need.</li>
  *   <li>Implicit VR: ambiguous dictionary VRs are resolved as PS3.5 A.1 and dcmtk do: "US or SS" by Pixel
- *       Representation (LUT descriptors always US), pixel data OB when Bits Allocated &le; 8 else OW, other
- *       "OB or OW" and LUT data OW.</li>
+ *       Representation (LUT descriptors always US); pixel data and the other "OB or OW" elements are OW
+ *       (PS3.5 A.1 c), and so is LUT data.</li>
  *   <li>An unknown term in Specific Character Set falls back to reading the bytes as ISO 8859-1, which keeps them
  *       exactly (the term itself is kept, so writing restores the same bytes).</li>
  * </ul>
@@ -340,11 +340,7 @@ public final class DicomReader {
             }
             return inherited(ds, Tag.PixelRepresentation) == 1 ? VR.SS : VR.US;
         }
-        if (tag == Tag.PixelData) {
-            int bits = inherited(ds, Tag.BitsAllocated);
-            return bits > 0 && bits <= 8 ? VR.OB : VR.OW;
-        }
-        return VR.OW;
+        return VR.OW; // PS3.5 A.1 c: pixel data, overlay data and the other "OB or OW" are OW in implicit VR
     }
 
     private static int inherited(Attributes ds, int tag) {
