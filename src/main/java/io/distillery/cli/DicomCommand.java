@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dicom", mixinStandardHelpOptions = true,
         description = "DICOM toolkit: dump, decode, transcode, and network tools.",
         subcommands = {
+                TranscodeCommand.class,
         })
 public final class DicomCommand implements Runnable {
     @CommandLine.Spec
