@@ -5,6 +5,7 @@ import io.distillery.deid.ConfidentialityProfile.Row;
 import io.distillery.deid.DeidResult.AppliedAction;
 import io.distillery.dicom.Attributes;
 import io.distillery.dicom.BulkData;
+import io.distillery.dicom.DicomException;
 import io.distillery.dicom.ElementDictionary;
 import io.distillery.dicom.Sequence;
 import io.distillery.dicom.SopClasses;
@@ -51,6 +52,7 @@ import java.util.Set;
  *       attribute and of modality US, SC, OT or XA or a Secondary Capture SOP class, is quarantined (not
  *       de-identified) unless {@link DeidConfig#allowBurnedIn()}.</li>
  * </ul>
+ * A DICOMDIR is refused with a {@link DicomException}: rewriting it would break its record offsets.
  * The result records Patient Identity Removed YES, De-identification Method, the CID 7050 codes of the profile
  * and the options applied, and Longitudinal Temporal Information Modified.
  */
@@ -66,6 +68,8 @@ public final class Deidentifier {
     public static final String METHOD = "DICOM PS3.15 E.1 Basic Application Confidentiality Profile";
 
     static final int LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED = 0x00280303;
+    private static final int DIRECTORY_RECORD_SEQUENCE = 0x00041220;
+    private static final String MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
     private static final Set<String> BURN_IN_MODALITIES = Set.of("US", "SC", "OT", "XA");
     private static final String SECONDARY_CAPTURE_ROOT = "1.2.840.10008.5.1.4.1.1.7";
     private static final Set<String> UID_KEYWORDS_KEPT = Set.of("CodingSchemeUID", "ContextGroupExtensionCreatorUID",
@@ -97,6 +101,11 @@ public final class Deidentifier {
      * SOP Instance UID remapped and the sender's AE titles dropped.
      */
     public DeidResult deidentify(Attributes dataset, Attributes fileMeta) {
+        if (dataset.contains(DIRECTORY_RECORD_SEQUENCE) || fileMeta != null
+                && MEDIA_STORAGE_DIRECTORY.equals(fileMeta.getString(Tag.MediaStorageSOPClassUID, "").trim())) {
+            throw new DicomException("a DICOMDIR is not de-identified (its record offsets would no longer match the"
+                    + " rewritten file): de-identify the instances it lists and build a new DICOMDIR");
+        }
         String quarantine = config.allowBurnedIn() ? null : burnedInReason(dataset);
         if (quarantine != null) {
             return DeidResult.quarantine(quarantine);

@@ -290,4 +290,13 @@ class DeidentifierTest {
         assertNull(out.getValue(Tag.PatientBirthDate), "Patient's Birth Date Z");
         assertEquals(VR.UN, out.getVR(Tag.Manufacturer), "kept elements stay as sent");
     }
+
+    @Test
+    void refusesADicomdirWithAClearError() {
+        Attributes dir = new Attributes();
+        dir.newSequence(0x00041220).addItem().setString(Tag.PatientName, VR.PN, "Doe^Jane");
+        io.distillery.dicom.DicomException e = assertThrows(io.distillery.dicom.DicomException.class,
+                () -> run(dir, SECRET));
+        assertTrue(e.getMessage().contains("DICOMDIR"), e.getMessage());
+    }
 }

@@ -20,6 +20,8 @@ import java.util.Set;
  * {@value #MIN_LENGTH} characters long: shorter values ("F", "CT", "12") occur by chance in any file. Multi-valued
  * elements give each value; person names also give each name component of at least that length.
  *
+ * Under Retain Longitudinal Modified Dates, times and the timezone offset count as kept (the shift is whole days).
+ *
  * <p>Excluded, each for a stated reason: values under the standard UID root 1.2.840.10008. (they name SOP classes
  * and transfer syntaxes, never a person, and are kept by rule); values that occur inside a string value the profile
  * keeps (K) in the same instance, since the profile retains them there legitimately (e.g. a Study Description
@@ -35,10 +37,16 @@ final class IdentifyingValues {
     record Found(String path, String value) {
     }
 
+    /** Identifying values under the basic profile. */
     static List<Found> collect(Attributes original, ConfidentialityProfile profile) {
+        return collect(original, profile, Set.of());
+    }
+
+    /** Identifying values under the basic profile with {@code options}: elements those options keep are not. */
+    static List<Found> collect(Attributes original, ConfidentialityProfile profile, Set<DeidOption> options) {
         List<Found> values = new ArrayList<>();
         List<String> kept = new ArrayList<>();
-        walk(original, "", profile, values, kept);
+        walk(original, "", profile, options, values, kept);
         Set<String> fixedOutputs = new LinkedHashSet<>(List.of(Deidentifier.CLEANED, Deidentifier.DUMMY_TEXT,
                 Deidentifier.DUMMY_PN, Deidentifier.DUMMY_DA, Deidentifier.DUMMY_DT, Deidentifier.DUMMY_TM,
                 Deidentifier.DUMMY_UR, Deidentifier.METHOD, DeidOption.BASIC_PROFILE_MEANING, "MODIFIED",
@@ -60,8 +68,8 @@ final class IdentifyingValues {
         return out;
     }
 
-    private static void walk(Attributes ds, String prefix, ConfidentialityProfile profile, List<Found> values,
-            List<String> kept) {
+    private static void walk(Attributes ds, String prefix, ConfidentialityProfile profile, Set<DeidOption> options,
+            List<Found> values, List<String> kept) {
         for (int tag : ds.tags()) {
             VR vr = ds.getVR(tag);
             String path = prefix + Tag.toString(tag);
@@ -70,7 +78,7 @@ final class IdentifyingValues {
                 if (s != null) {
                     int i = 0;
                     for (Attributes item : s) {
-                        walk(item, path + "[" + i++ + "]", profile, values, kept);
+                        walk(item, path + "[" + i++ + "]", profile, options, values, kept);
                     }
                 }
                 continue;
@@ -89,9 +97,12 @@ final class IdentifyingValues {
                 continue;
             }
             ConfidentialityProfile.Row row = profile.rowFor(tag);
+            ConfidentialityProfile.Decision d = row == null ? null : ConfidentialityProfile.decide(row, options);
             boolean keptByProfile = Tag.isPrivateCreator(tag) ? false
                     : row == null ? vr != VR.UI || Deidentifier.isClassLikeUid(tag)
-                    : ConfidentialityProfile.decide(row, Set.of()).action() == ProfileAction.K;
+                    : d.action() == ProfileAction.K
+                    // a whole-day date shift keeps times and the timezone offset (documented in Deidentifier)
+                    || d.option() == DeidOption.RETAIN_LONGITUDINAL_MODIFIED_DATES && (vr == VR.TM || vr == VR.SH);
             if (keptByProfile) {
                 kept.add(v);
                 continue;
