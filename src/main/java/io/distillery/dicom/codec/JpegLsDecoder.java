@@ -312,6 +312,21 @@ public final class JpegLsDecoder implements FrameDecoder {
         private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9,
             10, 11, 12, 13, 14, 15};
         private static final int CONTEXTS = 365;
+        /** Tables are up to 128 KiB (16-bit); a few parameter sets cover real data, hostile streams get no cache. */
+        private static final int MAX_CACHED_TABLES = 16;
+        private static final java.util.concurrent.ConcurrentHashMap<ScanParameters, byte[]> QUANTIZATION_TABLES =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        private static byte[] cachedQuantizationTable(ScanParameters p) {
+            byte[] table = QUANTIZATION_TABLES.get(p);
+            if (table == null) {
+                table = quantizationTable(p);
+                if (QUANTIZATION_TABLES.size() < MAX_CACHED_TABLES) {
+                    QUANTIZATION_TABLES.putIfAbsent(p, table);
+                }
+            }
+            return table;
+        }
 
         private final BitReader in;
         private final int width;
@@ -319,14 +334,12 @@ public final class JpegLsDecoder implements FrameDecoder {
         private final int restartInterval;
         private final int maxVal;
         private final int near;
-        private final int t1;
-        private final int t2;
-        private final int t3;
         private final int reset;
         private final int range;
         private final int qbpp;
         private final int limit;
         private final int quantStep;
+        private final byte[] quantization;
 
         private final int[] a = new int[CONTEXTS];
         private final int[] b = new int[CONTEXTS];
@@ -344,15 +357,13 @@ public final class JpegLsDecoder implements FrameDecoder {
             this.restartInterval = restartInterval;
             this.maxVal = p.maxVal();
             this.near = p.near();
-            this.t1 = p.t1();
-            this.t2 = p.t2();
-            this.t3 = p.t3();
             this.reset = p.reset();
             this.quantStep = 2 * near + 1;
             this.range = (maxVal + 2 * near) / quantStep + 1;
             this.qbpp = ceilLog2(range);
             int bpp = Math.max(2, ceilLog2(maxVal + 1));
             this.limit = 2 * (bpp + Math.max(8, bpp));
+            this.quantization = cachedQuantizationTable(p);
             resetContexts();
         }
 
@@ -689,28 +700,35 @@ public final class JpegLsDecoder implements FrameDecoder {
         }
 
         private int quantize(int d) {
-            if (d <= -t3) {
-                return -4;
+            return quantization[d + maxVal];
+        }
+
+        /** Gradient quantisation (T.87 A.3.3) for every difference -MAXVAL..MAXVAL. */
+        private static byte[] quantizationTable(ScanParameters p) {
+            int max = p.maxVal();
+            byte[] table = new byte[2 * max + 1];
+            for (int d = -max; d <= max; d++) {
+                int q;
+                if (d <= -p.t3()) {
+                    q = -4;
+                } else if (d <= -p.t2()) {
+                    q = -3;
+                } else if (d <= -p.t1()) {
+                    q = -2;
+                } else if (d < -p.near()) {
+                    q = -1;
+                } else if (d <= p.near()) {
+                    q = 0;
+                } else if (d < p.t1()) {
+                    q = 1;
+                } else if (d < p.t2()) {
+                    q = 2;
+                } else {
+                    q = d < p.t3() ? 3 : 4;
+                }
+                table[d + max] = (byte) q;
             }
-            if (d <= -t2) {
-                return -3;
-            }
-            if (d <= -t1) {
-                return -2;
-            }
-            if (d < -near) {
-                return -1;
-            }
-            if (d <= near) {
-                return 0;
-            }
-            if (d < t1) {
-                return 1;
-            }
-            if (d < t2) {
-                return 2;
-            }
-            return d < t3 ? 3 : 4;
+            return table;
         }
 
         private static int context(int q1, int q2, int q3) {
