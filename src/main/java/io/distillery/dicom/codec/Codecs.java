@@ -12,6 +12,7 @@ public final class Codecs {
     private static final FrameDecoder JPEG = new JpegDecoder();
     private static final RleCodec RLE = new RleCodec();
     private static final FrameDecoder JPEG_LS = new JpegLsDecoder();
+    private static final FrameDecoder JPEG_2000 = new Jpeg2000Decoder();
 
     private static final Map<String, FrameDecoder> DECODERS = Map.ofEntries(
             Map.entry("1.2.840.10008.1.2.4.50", JPEG),
@@ -22,6 +23,8 @@ public final class Codecs {
             Map.entry("1.2.840.10008.1.2.4.70", JPEG),
             Map.entry("1.2.840.10008.1.2.4.80", JPEG_LS),
             Map.entry("1.2.840.10008.1.2.4.81", JPEG_LS),
+            Map.entry("1.2.840.10008.1.2.4.90", JPEG_2000),
+            Map.entry("1.2.840.10008.1.2.4.91", JPEG_2000),
             Map.entry(RleCodec.TRANSFER_SYNTAX, RLE));
 
     /** Compressed syntaxes without a decoder here, by name, for the error message. */
