@@ -234,6 +234,33 @@ class PacsInteropTest {
     }
 
     @Test
+    @Order(6)
+    void cliFindAndMove() throws Exception {
+        String study = tree.keySet().iterator().next();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(out, true));
+            exit = io.distillery.cli.DistilleryCommand.execute("dicom", "find", "--aet", "OURSCU", orthanc.toString(),
+                    "--level", "SERIES", "-k", "StudyInstanceUID=" + study, "-k", "SeriesInstanceUID", "-k", "Modality");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, exit);
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(tree.get(study).size(), lines.size(), out.toString());
+        for (String series : tree.get(study).keySet()) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains("SeriesInstanceUID=" + series)), out.toString());
+        }
+        assertEquals(0, io.distillery.cli.DistilleryCommand.execute("dicom", "move", "--aet", "OURSCU", orthanc.toString(),
+                "--dest", "OURSCP", "--level", "STUDY", "-k", "StudyInstanceUID=" + study));
+        // An AE Orthanc does not know: the move fails and the command says so.
+        assertEquals(1, io.distillery.cli.DistilleryCommand.execute("dicom", "move", "--aet", "OURSCU", orthanc.toString(),
+                "--dest", "NOBODY", "--level", "STUDY", "-k", "StudyInstanceUID=" + study));
+    }
+
+    @Test
     @Order(5)
     void getSeriesOnTheSameAssociation() throws Exception {
         String study = tree.keySet().iterator().next();
