@@ -8,6 +8,10 @@ import picocli.CommandLine.Command;
         description = "DICOM toolkit: dump, decode, transcode, and network tools.",
         subcommands = {
                 ScpCommand.class,
+                EchoCommand.class,
+                StoreCommand.class,
+                FindCommand.class,
+                MoveCommand.class,
         })
 public final class DicomCommand implements Runnable {
     @CommandLine.Spec

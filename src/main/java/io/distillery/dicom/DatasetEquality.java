@@ -7,6 +7,11 @@ import java.util.Objects;
  * Compares datasets by their normal-form values (see {@link Attributes}): same tags, same VRs, equal strings, equal
  * little-endian bytes whether held in memory or by {@link BulkData} reference, equal items and fragments. Used to
  * check that a transcode or a write/read round trip lost nothing.
+ *
+ * <p>Two normalisations are part of equality: an odd-length binary value equals itself padded with one NUL byte
+ * (writers must pad to even length), and, when {@code implicitVR} is set, a VR the implicit encoding cannot carry
+ * may differ (private elements, UN, dictionary VRs such as "US or SS"); the values must then encode to the same
+ * bytes.
  */
 public final class DatasetEquality {
     private DatasetEquality() {
@@ -18,10 +23,15 @@ public final class DatasetEquality {
 
     /** The first difference as one line ("(0010,0010) value: ..."), or null when the datasets are equal. */
     public static String describeDifference(Attributes a, Attributes b) {
-        return diff(a, b, "");
+        return diff(a, b, "", false);
     }
 
-    private static String diff(Attributes a, Attributes b, String path) {
+    /** As {@link #describeDifference} for a dataset {@code b} that went through Implicit VR Little Endian. */
+    public static String describeDifferenceAfterImplicitVR(Attributes a, Attributes b) {
+        return diff(a, b, "", true);
+    }
+
+    private static String diff(Attributes a, Attributes b, String path, boolean implicitVR) {
         int[] ta = a.tags();
         int[] tb = b.tags();
         int i = 0;
@@ -37,10 +47,15 @@ public final class DatasetEquality {
             String where = path + Tag.toString(tag);
             VR va = a.getVR(tag);
             VR vb = b.getVR(tag);
+            String d;
             if (va != vb) {
-                return where + " VR " + va + " != " + vb;
+                if (!implicitVR || !vrLostInImplicit(tag, va, vb)) {
+                    return where + " VR " + va + " != " + vb;
+                }
+                d = diffEncoded(tag, va, a.getValue(tag), vb, b.getValue(tag), where, a, b);
+            } else {
+                d = diffValue(va, a.getValue(tag), b.getValue(tag), where, implicitVR);
             }
-            String d = diffValue(va, a.getValue(tag), b.getValue(tag), where);
             if (d != null) {
                 return d;
             }
@@ -50,7 +65,32 @@ public final class DatasetEquality {
         return null;
     }
 
-    private static String diffValue(VR vr, Object x, Object y, String where) {
+    private static boolean vrLostInImplicit(int tag, VR va, VR vb) {
+        return Tag.isPrivate(tag) || va == VR.UN || vb == VR.UN || ElementDictionary.ambiguousVR(tag) != null;
+    }
+
+    private static String diffEncoded(int tag, VR va, Object x, VR vb, Object y, String where, Attributes a,
+            Attributes b) {
+        if (x instanceof Sequence || y instanceof Sequence) {
+            if (x instanceof Sequence && y instanceof Sequence) {
+                return diffValue(VR.SQ, x, y, where, true);
+            }
+            return where + " " + kindOf(x) + " vs " + kindOf(y);
+        }
+        byte[] ex = encoded(tag, va, x, a);
+        byte[] ey = encoded(tag, vb, y, b);
+        return Arrays.equals(ex, ey) ? null : where + " encoded bytes differ (" + ex.length + " vs " + ey.length + ")";
+    }
+
+    private static byte[] encoded(int tag, VR vr, Object v, Attributes ds) {
+        Object value = v instanceof BulkData ? bytes(vr, v) : v;
+        if (value instanceof Fragments) {
+            return new byte[0];
+        }
+        return DicomWriter.encodeValue(tag, vr, value, DicomWriter.charsetOf(ds.specificCharacterSet()), false);
+    }
+
+    private static String diffValue(VR vr, Object x, Object y, String where, boolean implicitVR) {
         if (x instanceof Sequence sx) {
             if (!(y instanceof Sequence sy)) {
                 return where + " sequence vs " + kindOf(y);
@@ -59,7 +99,7 @@ public final class DatasetEquality {
                 return where + " " + sx.size() + " items vs " + sy.size();
             }
             for (int k = 0; k < sx.size(); k++) {
-                String d = diff(sx.get(k), sy.get(k), where + "[" + k + "]");
+                String d = diff(sx.get(k), sy.get(k), where + "[" + k + "]", implicitVR);
                 if (d != null) {
                     return d;
                 }
@@ -88,10 +128,16 @@ public final class DatasetEquality {
         if (bx == null || by == null) {
             return where + " " + kindOf(x) + " vs " + kindOf(y);
         }
-        if (!Arrays.equals(bx, by)) {
+        if (!Arrays.equals(bx, by) && !paddedCopy(bx, by) && !paddedCopy(by, bx)) {
             return where + " bytes differ (" + bx.length + " vs " + by.length + " bytes)";
         }
         return null;
+    }
+
+    /** True when {@code longer} is {@code odd} followed by one NUL pad byte. */
+    private static boolean paddedCopy(byte[] odd, byte[] longer) {
+        return (odd.length & 1) == 1 && longer.length == odd.length + 1 && longer[odd.length] == 0
+                && Arrays.equals(odd, 0, odd.length, longer, 0, odd.length);
     }
 
     /** Little-endian bytes of a binary value held in memory or by reference. */

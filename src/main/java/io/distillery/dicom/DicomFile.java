@@ -2,6 +2,7 @@ package io.distillery.dicom;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -18,5 +19,15 @@ public record DicomFile(Attributes fileMeta, Attributes dataset, TransferSyntax 
     /** Reads from a stream, loading every value. */
     public static DicomFile read(InputStream in) throws IOException {
         return DicomReader.read(in);
+    }
+
+    /** Writes this file's dataset to {@code path} in {@code ts}, refreshing the meta information. */
+    public void write(Path path, TransferSyntax ts) throws IOException {
+        DicomWriter.write(path, fileMeta, dataset, ts);
+    }
+
+    /** Writes as a Part 10 stream in {@code ts}. */
+    public void write(OutputStream out, TransferSyntax ts) throws IOException {
+        DicomWriter.write(out, fileMeta, dataset, ts, DicomWriter.Options.DEFAULT);
     }
 }

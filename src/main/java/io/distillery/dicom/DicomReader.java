@@ -32,6 +32,8 @@ import java.util.zip.ZipException;
  */
 public final class DicomReader {
     private static final long UNDEFINED = 0xFFFFFFFFL;
+    /** Largest unknown implicit-VR value that is tried as a sequence (see readUnknownSequence). */
+    private static final long MAX_SNIFFED_SEQUENCE = 16 << 20;
 
     /** Reader settings. */
     public record Options(int bulkDataThreshold, int maxDepth, long maxInflatedBytes) {
@@ -368,6 +370,11 @@ public final class DicomReader {
             ds.setValue(tag, vr, null);
             return;
         }
+        if (vr == VR.UN && !explicitVR && len >= 8 && len <= MAX_SNIFFED_SEQUENCE && in.request(4)
+                && readTag(in.buf, in.pos) == Tag.Item) {
+            readUnknownSequence(ds, tag, len, depth, cs);
+            return;
+        }
         VR.Kind kind = vr.kind();
         if (kind == VR.Kind.BULK && file != null
                 && (len >= options.bulkDataThreshold() || isPixelData(tag) && depth == 0)) {
@@ -406,6 +413,24 @@ public final class DicomReader {
             Values.swap(bytes, swapUnit(vr));
         }
         ds.setValue(tag, vr, bytes);
+    }
+
+    /**
+     * An unknown (private) element in implicit VR whose value starts with an item tag is a sequence with defined
+     * length, as writers are told to encode them (CP-246); it is parsed from the loaded value and, if that fails,
+     * kept as UN bytes.
+     */
+    private void readUnknownSequence(Attributes ds, int tag, long len, int depth, SpecificCharacterSet cs)
+            throws IOException {
+        byte[] value = in.readBytes(len, Tag.toString(tag));
+        DicomReader sub = new DicomReader(DicomInput.of(new java.io.ByteArrayInputStream(value)), options);
+        sub.explicitVR = false;
+        sub.bigEndian = bigEndian;
+        try {
+            sub.readSequence(ds, tag, len, depth, cs);
+        } catch (DicomException | EOFException e) {
+            ds.setValue(tag, VR.UN, value);
+        }
     }
 
     /** Bytes the current value may use: up to the enclosing item's end and the end of the input, when known. */

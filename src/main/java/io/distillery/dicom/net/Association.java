@@ -1,5 +1,7 @@
 package io.distillery.dicom.net;
 
+import io.distillery.dicom.Implementation;
+
 import io.distillery.dicom.Attributes;
 import io.distillery.dicom.Tag;
 import java.io.ByteArrayOutputStream;

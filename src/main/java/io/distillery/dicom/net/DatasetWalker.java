@@ -29,11 +29,27 @@ final class DatasetWalker {
     private final Set<Integer> capture;
     private final Map<Integer, String> captured = new HashMap<>();
     private long pos;
+    /** Stop at the first top-level tag above this (unsigned), for reading only the head of a dataset. */
+    private long stopAfter = 0xFFFFFFFFL;
 
     private DatasetWalker(InputStream in, boolean bigEndian, Set<Integer> capture) {
         this.in = in;
         this.bigEndian = bigEndian;
         this.capture = capture;
+    }
+
+    /** Reads the top-level values of {@code capture} that come before any tag above {@code lastTag}. */
+    static Map<Integer, String> head(InputStream raw, TransferSyntax ts, Set<Integer> capture, int lastTag) {
+        InputStream in = new BufferedInputStream(ts.deflated() ? new InflaterInputStream(raw, new Inflater(true)) : raw,
+                8192);
+        DatasetWalker w = new DatasetWalker(in, ts.bigEndian(), capture);
+        w.stopAfter = Integer.toUnsignedLong(lastTag);
+        try {
+            w.dataset(Long.MAX_VALUE, ts.explicitVR(), 0);
+        } catch (IOException e) {
+            throw new DicomException("dataset unreadable at byte " + w.pos + ": " + e.getMessage());
+        }
+        return w.captured;
     }
 
     /** Walks the whole dataset; returns the captured top-level values. Malformed data is a {@link DicomException}. */
@@ -68,6 +84,9 @@ final class DatasetWalker {
             pos++;
             int group = bigEndian ? (first << 8) | u8() : first | (u8() << 8);
             int tag = (group << 16) | u16();
+            if (depth == 0 && Integer.toUnsignedLong(tag) > stopAfter) {
+                return;
+            }
             if (group == 0xFFFE) {
                 long len = u32();
                 if (tag == Tag.ItemDelimitationItem && end == UNDEFINED) {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import io.distillery.dicom.TransferSyntax;
 
 /**
  * Storage SCU: sends Part 10 files, each in its own transfer syntax, and reports per file what the peer answered.
@@ -55,7 +57,7 @@ public final class StoreScu {
         for (Path f : files) {
             FileMetaInfo meta;
             try {
-                meta = FileMetaInfo.read(f);
+                meta = withDatasetUids(f, FileMetaInfo.read(f));
             } catch (DicomException e) {
                 results.add(new Result(f, null, -1, e.getMessage()));
                 continue;
@@ -73,6 +75,30 @@ public final class StoreScu {
             results.addAll(sendBatch(config, remote, batch, contexts));
         }
         return results;
+    }
+
+    /**
+     * The command must name the SOP class and instance of the dataset itself (PS3.4 B.2), which in some files differ
+     * from the file meta: those of the dataset win.
+     */
+    private static FileMetaInfo withDatasetUids(Path f, FileMetaInfo meta) {
+        TransferSyntax ts = TransferSyntax.lookup(meta.transferSyntax()).orElse(null);
+        if (ts == null) {
+            return meta;
+        }
+        try (InputStream in = Files.newInputStream(f)) {
+            in.skipNBytes(meta.datasetOffset());
+            Map<Integer, String> v = DatasetWalker.head(in, ts, Set.of(Tag.SOPClassUID, Tag.SOPInstanceUID),
+                    Tag.SOPInstanceUID);
+            return new FileMetaInfo(v.getOrDefault(Tag.SOPClassUID, meta.sopClass()),
+                    v.getOrDefault(Tag.SOPInstanceUID, meta.sopInstance()), meta.transferSyntax(),
+                    meta.implementationClassUid(), meta.implementationVersionName(), meta.sourceAet(),
+                    meta.datasetOffset());
+        } catch (IOException e) {
+            throw new DicomException(f + ": " + e.getMessage(), e);
+        } catch (DicomException e) {
+            throw new DicomException(f + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<Result> sendBatch(ClientConfig config, RemoteAe remote, List<Item> batch,

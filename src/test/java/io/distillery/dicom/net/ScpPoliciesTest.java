@@ -1,0 +1,162 @@
+package io.distillery.dicom.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distillery.dicom.Attributes;
+import io.distillery.dicom.SopClasses;
+import io.distillery.dicom.Tag;
+import io.distillery.dicom.TransferSyntax;
+import io.distillery.dicom.VR;
+import io.distillery.testsupport.SharedData;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Storage SCP's refusals and policies, each seen by a client on the wire: disk floor, bad data, duplicates, timeouts. */
+class ScpPoliciesTest {
+    private static final Path CT = SharedData.dicomCorpus().resolve("pydicom/CT_small.dcm");
+
+    @TempDir
+    Path tmp;
+
+    private final List<StoredInstance> handedOver = new CopyOnWriteArrayList<>();
+
+    private DicomServer server(StorageConfig storage, DuplicatePolicy duplicates, ServerConfig.Builder b) throws Exception {
+        DirectoryStorageHandler dir = new DirectoryStorageHandler(tmp.resolve("store"), duplicates, true);
+        return DicomServer.start(b.accept(TransferCapability.anyStorage()).build(),
+                new DimseServiceRegistry().add(new StorageService(storage, si -> {
+                    handedOver.add(si);
+                    return dir.onStored(si);
+                })), null);
+    }
+
+    private StorageConfig spool() {
+        return StorageConfig.of(tmp.resolve("store/.spool")).withMinFreeBytes(0);
+    }
+
+    private static StoreScu.Result store(DicomServer s, Path file) {
+        return StoreScu.store(ClientConfig.of("SENDER"), new RemoteAe("SCP", "127.0.0.1", s.port()), List.of(file)).get(0);
+    }
+
+    @Test
+    void belowTheFreeSpaceFloorAnswersOutOfResources() throws Exception {
+        try (DicomServer s = server(spool().withMinFreeBytes(Long.MAX_VALUE), DuplicatePolicy.OVERWRITE,
+                ServerConfig.builder("SCP"))) {
+            StoreScu.Result r = store(s, CT);
+            assertEquals(Status.OUT_OF_RESOURCES, r.status());
+            assertFalse(r.stored());
+            assertTrue(handedOver.isEmpty());
+        }
+    }
+
+    @Test
+    void unreadableDatasetIsRefusedAndNotHandedOver() throws Exception {
+        try (DicomServer s = server(spool(), DuplicatePolicy.OVERWRITE, ServerConfig.builder("SCP"))) {
+            Association as = Association.connect(ClientConfig.of("SENDER"), new RemoteAe("SCP", "127.0.0.1", s.port()),
+                    List.of(PresentationContext.proposed(1, SopClasses.SECONDARY_CAPTURE_IMAGE_STORAGE,
+                            List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()))), List.of(), new DimseServiceRegistry());
+            try {
+                Attributes rq = Dimse.request(Dimse.C_STORE_RQ, SopClasses.SECONDARY_CAPTURE_IMAGE_STORAGE, 1, true);
+                rq.setString(Tag.AffectedSOPInstanceUID, VR.UI, "1.2.3.4");
+                // (0008,0018) with VR "zz", then a value running past the end.
+                byte[] garbage = {8, 0, 0x18, 0, 'z', 'z', 10, 0, '1', '.', '2'};
+                DimseMessage rsp = as.invoke(1, rq, java.util.Arrays.copyOf(garbage, 12), null);
+                assertEquals(Status.CANNOT_UNDERSTAND, rsp.status());
+                assertTrue(rsp.command().getString(Tag.ErrorComment).contains("invalid VR"));
+            } finally {
+                as.release();
+            }
+            assertTrue(handedOver.isEmpty());
+            try (var files = Files.list(tmp.resolve("store/.spool"))) {
+                assertEquals(0, files.count());
+            }
+        }
+    }
+
+    @Test
+    void duplicatePoliciesAreReportedToTheSender() throws Exception {
+        try (DicomServer s = server(spool(), DuplicatePolicy.REJECT, ServerConfig.builder("SCP"))) {
+            assertTrue(store(s, CT).stored());
+            StoreScu.Result again = store(s, CT);
+            assertEquals(Status.DUPLICATE_SOP_INSTANCE, again.status());
+            assertFalse(again.stored());
+        }
+        try (DicomServer s = server(spool(), DuplicatePolicy.KEEP_EXISTING, ServerConfig.builder("SCP"))) {
+            StoreScu.Result again = store(s, CT);
+            assertTrue(again.warning() && !again.stored(), again.describe());
+        }
+        try (DicomServer s = server(spool(), DuplicatePolicy.KEEP_BOTH, ServerConfig.builder("SCP"))) {
+            assertTrue(store(s, CT).stored());
+            String uid = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+            assertTrue(Files.exists(tmp.resolve("store/" + uid + ".dcm")) && Files.exists(tmp.resolve("store/" + uid + ".1.dcm")));
+        }
+    }
+
+    @Test
+    void artimTimeoutAbortsASilentConnection() throws Exception {
+        try (DicomServer s = server(spool(), DuplicatePolicy.OVERWRITE, ServerConfig.builder("SCP").artimTimeoutMillis(300));
+                Socket silent = new Socket("127.0.0.1", s.port())) {
+            silent.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            InputStream in = silent.getInputStream();
+            assertEquals(Pdu.ABORT, in.read());
+            in.skipNBytes(9);
+            assertEquals(-1, in.read());
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 4000);
+        }
+    }
+
+    @Test
+    void idleAssociationIsAborted() throws Exception {
+        try (DicomServer s = server(spool(), DuplicatePolicy.OVERWRITE, ServerConfig.builder("SCP").idleTimeoutMillis(300))) {
+            Association as = Association.connect(ClientConfig.of("IDLER"), new RemoteAe("SCP", "127.0.0.1", s.port()),
+                    List.of(PresentationContext.proposed(1, SopClasses.VERIFICATION, TransferCapability.UNCOMPRESSED)),
+                    List.of(), new DimseServiceRegistry());
+            Thread.sleep(800);
+            assertThrows(DicomNetworkException.class, as::readMessage, "the SCP must have aborted the idle association");
+            as.close();
+        }
+    }
+
+    @Test
+    void tooManyAssociationsAreRejectedTransiently() throws Exception {
+        try (DicomServer s = server(spool(), DuplicatePolicy.OVERWRITE, ServerConfig.builder("SCP").maxAssociations(1))) {
+            Association first = Association.connect(ClientConfig.of("FIRST"), new RemoteAe("SCP", "127.0.0.1", s.port()),
+                    List.of(PresentationContext.proposed(1, SopClasses.VERIFICATION, TransferCapability.UNCOMPRESSED)),
+                    List.of(), new DimseServiceRegistry());
+            try {
+                AssociationRejectedException e = assertThrows(AssociationRejectedException.class,
+                        () -> EchoScu.echo(ClientConfig.of("SECOND"), new RemoteAe("SCP", "127.0.0.1", s.port())));
+                assertEquals(AssociateReject.LOCAL_LIMIT_EXCEEDED, e.reject());
+            } finally {
+                first.release();
+            }
+        }
+    }
+
+    @Test
+    void protocolVersionMismatchIsRejected() throws Exception {
+        try (DicomServer s = server(spool(), DuplicatePolicy.OVERWRITE, ServerConfig.builder("SCP"));
+                Socket sock = new Socket("127.0.0.1", s.port())) {
+            byte[] rq = Pdu.encodeAssociate(Pdu.ASSOCIATE_RQ, new AssociateRequest("SCP", "OLD",
+                    AssociateRequest.DICOM_APPLICATION_CONTEXT, List.of(PresentationContext.proposed(1,
+                            SopClasses.VERIFICATION, TransferCapability.UNCOMPRESSED)),
+                    new UserInfo(16384, "1.2.3", null, List.of())));
+            rq[7] = 2; // protocol version 2: bit 0 clear
+            sock.getOutputStream().write(rq);
+            DataInputStream in = new DataInputStream(sock.getInputStream());
+            assertEquals(Pdu.ASSOCIATE_RJ, in.read());
+            in.skipNBytes(5 + 1);
+            assertEquals(List.of(1, 2, 2), List.of(in.read(), in.read(), in.read()));
+        }
+    }
+}
