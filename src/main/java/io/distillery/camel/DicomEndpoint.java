@@ -146,8 +146,8 @@ public class DicomEndpoint extends DefaultEndpoint {
         return switch (operation) {
             case store -> new DicomStoreProducer(this);
             case echo -> new DicomEchoProducer(this);
-            case find, move, get -> throw new UnsupportedOperationException("dicom:" + operation
-                    + " needs the Query/Retrieve SCU of io.distillery.dicom.net, not available yet");
+            case find -> new DicomFindProducer(this);
+            case move, get -> new DicomRetrieveProducer(this);
             case qido, wado, stow -> new DicomWebProducer(this);
             case scp -> throw new IllegalArgumentException("dicom:scp is a consumer; use it in from:");
         };

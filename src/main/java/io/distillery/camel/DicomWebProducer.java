@@ -163,6 +163,10 @@ class DicomWebProducer extends DefaultProducer {
             throw new DicomException("WADO-RS part " + index + " is not a DICOM Part 10 instance (kept as " + tmp
                     + "): " + e.getMessage(), e);
         }
+        if (sop == null || !sop.matches("[0-9]+(\\.[0-9]+)*") || sop.length() > 64) {
+            // Never let a server choose a path: only a syntactically valid UID becomes a file name.
+            throw new DicomException("WADO-RS part " + index + " has an invalid SOP Instance UID (kept as " + tmp + ")");
+        }
         return Files.move(tmp, dir.resolve(sop + ".dcm"), StandardCopyOption.REPLACE_EXISTING);
     }
 
