@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 DicomCommand.class,
                 DistillCommand.class,
                 SamplesCommand.class,
+                PackageCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec
