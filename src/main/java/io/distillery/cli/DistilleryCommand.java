@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 SamplesCommand.class,
                 CohortCommand.class,
                 DistillCommand.class,
+                PackageCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec
