@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 DeidCommand.class,
                 SamplesCommand.class,
                 CohortCommand.class,
+                DemoCommand.class,
                 DistillCommand.class,
                 PackageCommand.class,
         })

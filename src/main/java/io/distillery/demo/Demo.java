@@ -1,0 +1,158 @@
+package io.distillery.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distillery.cli.DistilleryCommand;
+import io.distillery.deid.DeidConfig;
+import io.distillery.deid.Deidentifier;
+import io.distillery.dicom.net.AccessControl;
+import io.distillery.dicom.net.ClientConfig;
+import io.distillery.dicom.net.DicomServer;
+import io.distillery.dicom.net.DimseServiceRegistry;
+import io.distillery.dicom.net.RemoteAe;
+import io.distillery.dicom.net.ServerConfig;
+import io.distillery.dicom.net.Status;
+import io.distillery.dicom.net.StorageConfig;
+import io.distillery.dicom.net.StorageService;
+import io.distillery.dicom.net.StoreScu;
+import io.distillery.dicom.net.TransferCapability;
+import io.distillery.imaging.NormalizeOptions;
+import io.distillery.ingest.IngestPipeline;
+import io.distillery.labels.CsvManifestRule;
+import io.distillery.labels.Labeller;
+import io.distillery.store.CohortExport;
+import io.distillery.store.JdbcSampleStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The main job on one machine with embedded defaults: the demo cohort goes over DICOM to the gateway's own Storage
+ * SCP as a modality would send it; each instance is labelled, de-identified, normalised and stored before its
+ * C-STORE is acknowledged; the cohort is exported split by patient and distilled on the CPU. Nothing listens beyond
+ * 127.0.0.1 and nothing leaves the machine.
+ */
+public final class Demo {
+    /** Settings of one run. */
+    public record Settings(Path samples, Path out, int iterations, long seed, byte[] secret) {
+    }
+
+    private final Settings s;
+    private final PrintStream log;
+
+    public Demo(Settings settings, PrintStream log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    /** Runs every stage; returns the summary also written to OUT/summary.json. */
+    public Map<String, Object> run() throws Exception {
+        Files.createDirectories(s.out());
+        List<Path> files;
+        try (Stream<Path> st = Files.list(s.samples())) {
+            files = st.filter(f -> f.getFileName().toString().endsWith(".dcm")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no .dcm files in " + s.samples());
+        }
+        Path storeDir = s.out().resolve("store");
+        Map<IngestPipeline.Status, Integer> outcomes = new EnumMap<>(IngestPipeline.Status.class);
+        long start = System.nanoTime();
+        int sent;
+        int failed;
+        try (JdbcSampleStore store = JdbcSampleStore.embedded(storeDir)) {
+            Labeller labeller = new Labeller(List.of(CsvManifestRule.load(s.samples().resolve("labels.csv"),
+                    CsvManifestRule.Key.ACCESSION_NUMBER, "accession_number", "label")));
+            IngestPipeline pipeline = new IngestPipeline(labeller, new Deidentifier(DeidConfig.of(s.secret(), Set.of())),
+                    NormalizeOptions.of(28, 28), store, storeDir.resolve("quarantine"), storeDir.resolve("parked"),
+                    "demo");
+            AtomicInteger done = new AtomicInteger();
+            DimseServiceRegistry services = new DimseServiceRegistry().add(new StorageService(
+                    StorageConfig.of(s.out().resolve("spool")), instance -> {
+                        IngestPipeline.Outcome o = pipeline.ingest(instance.file(), Map.of());
+                        synchronized (outcomes) {
+                            outcomes.merge(o.status(), 1, Integer::sum);
+                        }
+                        progress("ingest", done.incrementAndGet(), files.size());
+                        return Status.SUCCESS; // only now, with the sample committed, is the C-STORE acknowledged
+                    }));
+            ServerConfig config = ServerConfig.builder("DISTILLERY").bindAddress("127.0.0.1").port(0)
+                    .accept(TransferCapability.anyStorage()).access(AccessControl.OPEN).build();
+            try (DicomServer server = DicomServer.start(config, services, null)) {
+                log.printf("[1/4] sending %d instances from %s to DISTILLERY@127.0.0.1:%d as a modality would%n",
+                        files.size(), s.samples(), server.port());
+                List<StoreScu.Result> results = StoreScu.store(ClientConfig.of("DEMO_MODALITY"),
+                        new RemoteAe("DISTILLERY", "127.0.0.1", server.port()), files);
+                sent = (int) results.stream().filter(StoreScu.Result::stored).count();
+                failed = results.size() - sent;
+                results.stream().filter(r -> !r.stored()).forEach(r -> log.println("  not stored: " + r.describe()));
+            }
+            log.printf("%n      %d acknowledged, %d failed; outcomes %s; store holds %s%n", sent, failed, outcomes,
+                    store.countsByLabel());
+            log.println("[2/4] exporting the cohort (split by patient: 70% train, 10% val, 20% test)");
+            CohortExport.Summary cohort = CohortExport.toNpz(store, List.of("normal", "pneumonia"),
+                    s.out().resolve("cohort.npz"), 0.1, 0.2);
+            log.printf("      train %d, val %d, test %d images of %dx%d%n", cohort.train(), cohort.val(),
+                    cohort.test(), cohort.height(), cohort.width());
+        }
+        log.println("[3/4] distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU");
+        Path distilled = s.out().resolve("distilled");
+        int rc = DistilleryCommand.execute("distill", "--data", s.out().resolve("cohort.npz").toString(), "--out",
+                distilled.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3", "--iterations",
+                Integer.toString(s.iterations()), "--batch", "128", "--init", "fixed", "--labels", "soft", "--seed",
+                Long.toString(s.seed()), "--full-epochs", "20");
+        if (rc != 0) {
+            throw new IOException("distillation failed (exit " + rc + ")");
+        }
+        JsonNode metrics = new ObjectMapper().readTree(distilled.resolve("metrics.json").toFile());
+        log.println("[4/4] summary");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("samples", outcomes.getOrDefault(IngestPipeline.Status.STORED, 0));
+        summary.put("sent", sent);
+        summary.put("failed", failed);
+        summary.put("parked", outcomes.getOrDefault(IngestPipeline.Status.PARKED, 0));
+        summary.put("quarantined", outcomes.getOrDefault(IngestPipeline.Status.QUARANTINED, 0));
+        summary.put("acc_distilled", metrics.path("acc_distilled").asDouble());
+        summary.put("acc_random_real", metrics.path("acc_random_real").asDouble());
+        summary.put("acc_full", metrics.path("acc_full").asDouble());
+        summary.put("compression_ratio", metrics.path("compression_ratio").asDouble());
+        summary.put("distilled", distilled.toString());
+        summary.put("store", storeDir.toString());
+        summary.put("seconds", Math.round((System.nanoTime() - start) / 1e9));
+        // The package, privacy audit and review queue of the sharing issue are not part of this build yet.
+        summary.put("package", null);
+        summary.put("audit_verdict", null);
+        summary.put("review_url", null);
+        table(summary);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(s.out().resolve("summary.json").toFile(), summary);
+        log.println("summary written to " + s.out().resolve("summary.json"));
+        return summary;
+    }
+
+    private void table(Map<String, Object> summary) {
+        log.println("  +----------------------+------------------------------------------------+");
+        summary.forEach((k, v) -> {
+            String value = v instanceof Double d ? String.format("%.4f", d) : String.valueOf(v);
+            log.printf("  | %-20s | %-46s |%n", k, value.length() > 46 ? "..." + value.substring(value.length() - 43)
+                    : value);
+        });
+        log.println("  +----------------------+------------------------------------------------+");
+    }
+
+    private void progress(String stage, int done, int total) {
+        int width = 30;
+        int filled = (int) ((long) done * width / total);
+        log.printf("\r      %s [%s%s] %d/%d", stage, "#".repeat(filled), " ".repeat(width - filled), done, total);
+        log.flush();
+    }
+}
