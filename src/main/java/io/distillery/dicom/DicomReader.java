@@ -199,11 +199,10 @@ public final class DicomReader {
             readDataset(ds, -1, 0, SpecificCharacterSet.DEFAULT);
             return ds;
         }
-        Inflater inflater = new Inflater(true);
+        // PS3.5 A.5 says raw deflate; some writers wrap it in a zlib header, which is recognised and accepted
+        boolean zlib = in.request(2) && isZlibHeader(in.buf[in.pos] & 0xFF, in.buf[in.pos + 1] & 0xFF);
+        Inflater inflater = new Inflater(!zlib);
         InputStream raw = in.rest();
-        if (in.request(2) && isZlibHeader(in.buf[in.pos] & 0xFF, in.buf[in.pos + 1] & 0xFF)) {
-            inflater = new Inflater(false); // some writers wrap the deflate stream in a zlib header
-        }
         try {
             InputStream inflated = new CappedStream(new InflaterInputStream(raw, inflater, 64 * 1024),
                     options.maxInflatedBytes());
