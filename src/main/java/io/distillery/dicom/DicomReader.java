@@ -244,7 +244,7 @@ public final class DicomReader {
                     }
                     return;
                 }
-            } else if (depth == 0 && in.atEnd()) {
+            } else if (depth == 0 && (in.atEnd() || zeroPaddingToTheEnd())) {
                 return;
             }
             if (!readElement(ds, end, depth, current, false)) {
@@ -254,6 +254,28 @@ public final class DicomReader {
                 current = charsetOf(ds, cs);
             }
         }
+    }
+
+    /**
+     * Some writers pad files with zero bytes after the last element; a top-level header of zeros followed by nothing
+     * but zeros ends the dataset (dcmtk reads it as an empty (0000,0000) element and warns).
+     */
+    private boolean zeroPaddingToTheEnd() throws IOException {
+        if (!in.request(8) || u16le(in.buf, in.pos) != 0 || u16le(in.buf, in.pos + 2) != 0
+                || u16le(in.buf, in.pos + 4) != 0 || u16le(in.buf, in.pos + 6) != 0) {
+            return false;
+        }
+        long at = in.position();
+        while (in.request(1)) {
+            for (int i = in.pos; i < in.lim; i++) {
+                if (in.buf[i] != 0) {
+                    throw new DicomException("zero bytes at offset " + at + " followed by data at offset "
+                            + (in.position() + i - in.pos));
+                }
+            }
+            in.pos = in.lim;
+        }
+        return true;
     }
 
     private static SpecificCharacterSet charsetOf(Attributes ds, SpecificCharacterSet inherited) {

@@ -232,4 +232,12 @@ class DicomReaderTest {
             assertTrue(!Tag.isGroupLength(tag), Tag.toString(tag));
         }
     }
+
+    @Test
+    void trailingZeroPaddingEndsTheDatasetButNotBeforeOtherData() throws IOException {
+        byte[] data = dataset().shortEl(Tag.PatientID, "LO", "ID").raw(new byte[100]).bytes();
+        assertEquals("ID", DicomFile.read(new ByteArrayInputStream(data)).dataset().getString(Tag.PatientID));
+        byte[] junk = dataset().raw(new byte[16]).shortEl(Tag.PatientID, "LO", "ID").bytes();
+        assertEquals("zero bytes at offset 16 followed by data at offset 32", rejects(junk).getMessage());
+    }
 }
