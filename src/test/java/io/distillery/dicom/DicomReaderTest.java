@@ -240,4 +240,19 @@ class DicomReaderTest {
         byte[] junk = dataset().raw(new byte[16]).shortEl(Tag.PatientID, "LO", "ID").bytes();
         assertEquals("zero bytes at offset 16 followed by data at offset 32", rejects(junk).getMessage());
     }
+
+    @Test
+    void bareDatasetsRoundTripInEverySyntaxForTheNetworkLayer() throws IOException {
+        Attributes ds = corpus("pydicom/charset_files/chrSQEncoding.dcm").dataset();
+        for (TransferSyntax ts : new TransferSyntax[] {TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN,
+                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
+                TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            DicomWriter.writeDataset(out, ds, ts);
+            Attributes back = DicomReader.readDataset(new ByteArrayInputStream(out.toByteArray()), ts);
+            String diff = ts.explicitVR() ? DatasetEquality.describeDifference(ds, back)
+                    : DatasetEquality.describeDifferenceAfterImplicitVR(ds, back);
+            assertNull(diff, ts.toString());
+        }
+    }
 }
