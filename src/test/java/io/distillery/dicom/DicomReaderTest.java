@@ -255,4 +255,22 @@ class DicomReaderTest {
             assertNull(diff, ts.toString());
         }
     }
+
+    @Test
+    void definedLengthSequencesAreReadBackAndAcceptedByDcmdump() throws Exception {
+        DicomFile sr = corpus("pydicom/test-SR.dcm"); // deeply nested sequences
+        DicomWriter.Options defined = new DicomWriter.Options(true, java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        for (TransferSyntax ts : new TransferSyntax[] {TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN}) {
+            Path out = tmp.resolve("defined-" + ts.uid() + ".dcm");
+            DicomWriter.write(out, sr.fileMeta(), sr.dataset(), ts, defined);
+            DicomFile back = DicomFile.read(out);
+            assertNull(ts.explicitVR() ? DatasetEquality.describeDifference(sr.dataset(), back.dataset())
+                    : DatasetEquality.describeDifferenceAfterImplicitVR(sr.dataset(), back.dataset()));
+            Dcmtk.Run dump = Dcmtk.run("dcmdump", "+L", out.toString());
+            assertEquals(0, dump.exitCode(), dump.output());
+            assertTrue(dump.diagnostics().isEmpty(), dump.diagnostics().toString());
+            assertTrue(dump.output().contains("(Sequence with explicit length"), "dcmdump saw defined lengths");
+        }
+    }
 }
