@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DumpCommand.class,
                 DecodeCommand.class,
+                TranscodeCommand.class,
         })
 public final class DicomCommand implements Runnable {
     @CommandLine.Spec
