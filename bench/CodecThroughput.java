@@ -31,7 +31,7 @@ public final class CodecThroughput {
                     decoder.decode(frame, dicom.descriptor());
                 }
             } catch (Exception e) {
-                System.out.printf("%-16s %-75s skipped: %s%n", name, file, e.getMessage());
+                System.out.printf("%-16s %-75s skipped: %s%n", name, file, e);
                 continue;
             }
             ImageDescriptor image = dicom.descriptor();
