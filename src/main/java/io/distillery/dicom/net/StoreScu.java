@@ -6,6 +6,10 @@ import io.distillery.dicom.Tag;
 import io.distillery.dicom.VR;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.BufferedOutputStream;
+import io.distillery.dicom.DicomFile;
+import io.distillery.dicom.DicomWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,19 +66,35 @@ public final class StoreScu {
                 results.add(new Result(f, null, -1, e.getMessage()));
                 continue;
             }
-            String key = meta.sopClass() + "|" + meta.transferSyntax();
-            if (!contexts.containsKey(key) && contexts.size() == MAX_CONTEXTS) {
+            List<String> keys = contextKeys(meta);
+            long added = keys.stream().filter(k -> !contexts.containsKey(k)).count();
+            if (contexts.size() + added > MAX_CONTEXTS) {
                 results.addAll(sendBatch(config, remote, batch, contexts));
                 batch.clear();
                 contexts.clear();
             }
-            contexts.putIfAbsent(key, 2 * contexts.size() + 1);
+            for (String k : keys) {
+                contexts.putIfAbsent(k, 2 * contexts.size() + 1);
+            }
             batch.add(new Item(f, meta));
         }
         if (!batch.isEmpty()) {
             results.addAll(sendBatch(config, remote, batch, contexts));
         }
         return results;
+    }
+
+    /** Marks the fallback context of a SOP class: Explicit and Implicit VR Little Endian. */
+    private static final String UNCOMPRESSED = "uncompressed";
+
+    /**
+     * The file's own (SOP class, transfer syntax) and, when its dataset is not encapsulated and so can be rewritten
+     * without a codec, a fallback context proposing Explicit and Implicit VR Little Endian.
+     */
+    private static List<String> contextKeys(FileMetaInfo m) {
+        String exact = m.sopClass() + "|" + m.transferSyntax();
+        boolean convertible = TransferSyntax.lookup(m.transferSyntax()).map(ts -> !ts.encapsulated()).orElse(false);
+        return convertible ? List.of(exact, m.sopClass() + "|" + UNCOMPRESSED) : List.of(exact);
     }
 
     /**
@@ -106,7 +126,8 @@ public final class StoreScu {
         List<PresentationContext> proposed = new ArrayList<>();
         contexts.forEach((key, id) -> {
             String[] parts = key.split("\\|");
-            proposed.add(PresentationContext.proposed(id, parts[0], List.of(parts[1])));
+            proposed.add(PresentationContext.proposed(id, parts[0], parts[1].equals(UNCOMPRESSED)
+                    ? TransferCapability.UNCOMPRESSED : List.of(parts[1])));
         });
         List<Result> results = new ArrayList<>();
         Association as = null;
@@ -139,17 +160,54 @@ public final class StoreScu {
         FileMetaInfo m = it.meta;
         int pcid = as.findContext(m.sopClass(), List.of(m.transferSyntax()));
         if (pcid < 0) {
+            int fallback = as.findContext(m.sopClass(), TransferCapability.UNCOMPRESSED);
+            if (fallback > 0 && contextKeys(m).size() == 2) {
+                return sendConverted(as, it, fallback);
+            }
             String why = as.contextAnswers().stream()
                     .filter(pc -> pc.id() == proposedId)
                     .findFirst().map(pc -> PresentationContext.resultText(pc.result())).orElse("not accepted");
             return new Result(it.file, m.sopInstance(), -1, "peer did not accept " + m.sopClass() + " in transfer syntax "
-                    + m.transferSyntax() + " (" + why + ")");
+                    + m.transferSyntax() + " (" + why + ")" + (contextKeys(m).size() == 1
+                            ? "; an encapsulated dataset is not converted" : " nor in an uncompressed syntax"));
         }
+        return sendBytes(as, it, pcid, it.file, m.datasetOffset());
+    }
+
+    /**
+     * Rewrites the dataset in the accepted uncompressed syntax with the toolkit's reader and writer, through a
+     * temporary file so that large instances are not held in memory twice.
+     */
+    private static Result sendConverted(Association as, Item it, int pcid) {
+        Path tmp = null;
+        try {
+            DicomFile df = DicomFile.read(it.file);
+            tmp = Files.createTempFile("store-scu-", ".dcm");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+                DicomWriter.writeDataset(out, df.dataset(), TransferSyntax.of(as.transferSyntax(pcid)));
+            }
+            return sendBytes(as, it, pcid, tmp, 0);
+        } catch (IOException | DicomException e) {
+            return new Result(it.file, it.meta.sopInstance(), -1, "cannot convert to " + as.transferSyntax(pcid) + ": "
+                    + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // A leftover temporary file is harmless.
+                }
+            }
+        }
+    }
+
+    private static Result sendBytes(Association as, Item it, int pcid, Path source, long offset) {
+        FileMetaInfo m = it.meta;
         Attributes rq = Dimse.request(Dimse.C_STORE_RQ, m.sopClass(), as.nextMessageId(), true);
         rq.setString(Tag.AffectedSOPInstanceUID, VR.UI, m.sopInstance());
-        try (InputStream in = Files.newInputStream(it.file)) {
-            in.skipNBytes(m.datasetOffset());
-            long length = Files.size(it.file) - m.datasetOffset();
+        try (InputStream in = Files.newInputStream(source)) {
+            in.skipNBytes(offset);
+            long length = Files.size(source) - offset;
             DimseMessage rsp = as.invoke(pcid, rq, in, length, null);
             int status = rsp.status();
             return new Result(it.file, m.sopInstance(), status, status == Status.SUCCESS ? null

@@ -48,6 +48,38 @@ class ScpPoliciesTest {
     }
 
     @Test
+    void scuConvertsUncompressedDatasetsToWhatThePeerAccepts() throws Exception {
+        List<io.distillery.dicom.Attributes> got = new CopyOnWriteArrayList<>();
+        List<String> syntaxes = new CopyOnWriteArrayList<>();
+        try (DicomServer s = DicomServer.start(ServerConfig.builder("SCP")
+                .accept(new TransferCapability(TransferCapability.ANY_STORAGE,
+                        List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()))).build(),
+                new DimseServiceRegistry().add(new StorageService(spool(), si -> {
+                    // Keep a copy: the spool file is gone once the handler returns, and pixel data is read lazily.
+                    Path copy = tmp.resolve("received-" + got.size() + ".dcm");
+                    Files.copy(si.file(), copy);
+                    got.add(io.distillery.dicom.DicomFile.read(copy).dataset());
+                    syntaxes.add(si.transferSyntax());
+                    return Status.SUCCESS;
+                })), null)) {
+            Path corpus = SharedData.dicomCorpus().resolve("pydicom");
+            List<Path> files = List.of(corpus.resolve("MR_small.dcm"), corpus.resolve("MR_small_bigendian.dcm"),
+                    corpus.resolve("JPEG2000.dcm"));
+            List<StoreScu.Result> r = StoreScu.store(ClientConfig.of("SENDER"), new RemoteAe("SCP", "127.0.0.1", s.port()),
+                    files);
+            assertTrue(r.get(0).stored() && r.get(1).stored(), r.get(0).describe() + " / " + r.get(1).describe());
+            assertEquals(List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()),
+                    syntaxes);
+            for (int i = 0; i < 2; i++) {
+                io.distillery.dicom.Attributes source = io.distillery.dicom.DicomFile.read(files.get(i)).dataset();
+                assertEquals(null, io.distillery.dicom.DatasetEquality.describeDifferenceAfterImplicitVR(source, got.get(i)));
+            }
+            assertFalse(r.get(2).stored());
+            assertTrue(r.get(2).problem().contains("encapsulated dataset is not converted"), r.get(2).describe());
+        }
+    }
+
+    @Test
     void belowTheFreeSpaceFloorAnswersOutOfResources() throws Exception {
         try (DicomServer s = server(spool().withMinFreeBytes(Long.MAX_VALUE), DuplicatePolicy.OVERWRITE,
                 ServerConfig.builder("SCP"))) {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# C-STORE ingest benchmark on loopback: dcmtk storescu (TCP_NODELAY=1) sends 500 small (~5 KB) and 200 large
+# (~500 KB) instances to our SCP (dicom scp, spooling to disk, with and without fsync), to dcmtk storescp writing to
+# disk, and to Orthanc; one sender, then 8 concurrent senders. Every run is verified: count and SHA-256 of each
+# dataset (Orthanc: read back from its storage directory). Runs inside its own network namespace when it can.
+#
+# usage: [RECEIVERS="ours-nofsync storescp"] bench/dicom-ingest/run.sh [WORKDIR]
+#        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+if [ "${1:-}" != "--inside" ]; then
+  WORK="${1:-$(mktemp -d /tmp/dicom-ingest.XXXX)}"
+  mkdir -p "$WORK/classes"
+  (cd "$ROOT" && mvn -q -o -B compile && mvn -q -o -B dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt")
+  # A private copy of the classes, so that a build running meanwhile cannot pull them away.
+  rm -rf "$WORK/app-classes"; cp -r "$ROOT/target/classes" "$WORK/app-classes"
+  CP="$WORK/app-classes:$(cat "$WORK/cp.txt")"
+  javac -d "$WORK/classes" -cp "$CP" "$HERE/Generate.java" "$HERE/Verify.java"
+  rm -rf "$WORK/data"
+  java -cp "$WORK/classes:$CP" Generate "$WORK/data/small" 500 48
+  java -cp "$WORK/classes:$CP" Generate "$WORK/data/large" 200 500
+  java -cp "$WORK/classes:$CP" Generate "$WORK/data/warmup" 200 48
+  for size in small large; do
+    i=0
+    for f in "$WORK/data/$size"/*.dcm; do
+      d="$WORK/data/$size-split/$((i % 8))"; mkdir -p "$d"; ln -sf "$f" "$d/"; i=$((i + 1))
+    done
+  done
+  if unshare --net true 2>/dev/null; then
+    exec unshare --net bash "$0" --inside "$WORK"
+  fi
+  echo "note: unshare --net unavailable; receivers listen on all interfaces during the run" >&2
+  exec bash "$0" --inside "$WORK"
+fi
+
+WORK="$2"
+ip link set lo up 2>/dev/null || true
+export TCP_NODELAY=1
+CP="$WORK/classes:$WORK/app-classes:$(cat "$WORK/cp.txt")"
+PORT=11112
+HTTP=18042
+PIDS=()
+
+wait_port() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+stop_receiver() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=(); }
+trap stop_receiver EXIT
+
+start_receiver() { # name outdir
+  rm -rf "$2"; mkdir -p "$2"
+  case "$1" in
+    ours-fsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
+    ours-nofsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
+    storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
+    orthanc)
+      cat > "$WORK/orthanc.json" <<JSON
+{ "Name": "bench", "StorageDirectory": "$2", "IndexDirectory": "$2.index", "DicomAet": "BENCH", "DicomPort": $PORT,
+  "HttpPort": $HTTP, "RemoteAccessAllowed": false, "Plugins": [], "StorageCompression": false }
+JSON
+      rm -rf "$2.index"; Orthanc "$WORK/orthanc.json" >"$WORK/$1.log" 2>&1 & ;;
+  esac
+  PIDS+=($!)
+  wait_port $PORT
+  # Warm-up (JIT, caches): 200 other small instances, not timed, not counted.
+  storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
+}
+
+now() { date +%s.%N; }
+
+measure() { # receiver size mode -> prints a table row
+  local out="$WORK/out-$1-$2-$3" n t0 t1
+  start_receiver "$1" "$out"
+  n=$(ls "$WORK/data/$2" | wc -l)
+  t0=$(now)
+  if [ "$3" = "1" ]; then
+    storescu -aet SENDER -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/$2" >"$WORK/send.log" 2>&1
+  else
+    local senders=()
+    for d in "$WORK/data/$2-split"/*; do
+      storescu -aet SENDER -aec BENCH 127.0.0.1 $PORT +sd "$d" >"$WORK/send-$(basename "$d").log" 2>&1 &
+      senders+=($!)
+    done
+    for s in "${senders[@]}"; do wait "$s"; done
+  fi
+  t1=$(now)
+  stop_receiver
+  local verdict
+  verdict=$(java -cp "$CP" Verify "$WORK/data/$2" "$out" || true)
+  printf '| %s | %s | %s | %d | %.2f | %.0f | %s |\n' "$1" "$2" "$3" "$n" "$(echo "$t1 - $t0" | bc -l)" \
+    "$(echo "$n / ($t1 - $t0)" | bc -l)" "$verdict"
+  rm -rf "$out" "$out.index"
+}
+
+echo "| receiver | size | senders | instances | seconds | instances/s | verified (count + SHA-256) |"
+echo "|---|---|---|---|---|---|---|"
+for receiver in ${RECEIVERS:-ours-fsync ours-nofsync storescp orthanc}; do
+  for size in small large; do
+    for mode in 1 8; do
+      measure "$receiver" "$size" "$mode"
+    done
+  done
+done
