@@ -128,7 +128,7 @@ class PrivacyAuditTest {
             assertTrue(out.contains("(0028,0301) CS [NO]"), out);
             assertTrue(out.contains("(0029,0010) LO [DISTILLERY 1.0]"), out);
             assertTrue(out.contains("[DISTILLED-" + p.id() + "]"), out);
-            assertTrue(out.contains("1.2.840.10008.5.1.4.1.1.7"), out);
+            assertTrue(out.contains("(0008,0016) UI =SecondaryCaptureImageStorage"), out);
         }
         // the soft label read back from the private block is the manifest's and the npy's
         DicomFile d = DicomFile.read(p.dir().resolve("images/distilled-003.dcm"));
