@@ -21,8 +21,6 @@ public final class LeNet implements Network {
     private final int s1; // conv1 output side
     private final int s2; // conv2 output side
     private final int flat;
-    private final int[] conv1Args;
-    private final int[] conv2Args = Ops.convArgs(5, 0);
     private final int[] poolArgs = Ops.poolArgs(2);
     private final Map<Long, Buffers> buffers = new HashMap<>();
     private Buffers last;
@@ -39,7 +37,6 @@ public final class LeNet implements Network {
         this.s1 = spec.height() + 2 * pad1 - 4;
         this.s2 = s1 / 2 - 4;
         this.flat = 16 * (s2 / 2) * (s2 / 2);
-        this.conv1Args = Ops.convArgs(5, pad1);
         int c = spec.channels();
         layout.add("conv1.w", c * 25L, 6 * 25L, 6, c, 5, 5);
         layout.add("conv1.b", 0, 0, 6);
@@ -76,10 +73,13 @@ public final class LeNet implements Network {
     /** Activations and their gradients for one batch size, allocated once. */
     private final class Buffers {
         final INDArray a1, p1raw, p1, a2, p2raw, p2, h1, h1r, h2, h2r, z;
-        final INDArray dh2r, dh2, dh1r, dh1, dp2, dp2raw, dp1, dp1raw, da2, da1, dx;
+        final INDArray dh2r, dh2, dh1r, dh1, dp2, dp2raw, dp1, dp1raw, da2, da1;
+        final Conv2d conv1, conv2;
 
         Buffers(long n) {
             int q1 = s1 / 2, q2 = s2 / 2;
+            conv1 = new Conv2d(type, n, spec.channels(), 6, 5, pad1, spec.height(), spec.width());
+            conv2 = new Conv2d(type, n, 6, 16, 5, 0, q1, q1);
             a1 = Nd4j.create(type, n, 6, s1, s1);
             p1raw = Nd4j.create(type, n, 6, q1, q1);
             p1 = Nd4j.create(type, n, 6, q1, q1);
@@ -101,7 +101,6 @@ public final class LeNet implements Network {
             dp1raw = Nd4j.create(type, n, 6, q1, q1);
             da2 = Nd4j.create(type, n, 16, s2, s2);
             da1 = Nd4j.create(type, n, 6, s1, s1);
-            dx = Nd4j.create(type, n, spec.channels(), spec.height(), spec.width());
         }
     }
 
@@ -110,10 +109,10 @@ public final class LeNet implements Network {
         long n = x.size(0);
         Buffers b = buffers.computeIfAbsent(n, Buffers::new);
         INDArray[] p = layout.views(theta);
-        Ops.conv2d(x, p[W1], p[B1], b.a1, conv1Args);
+        b.conv1.forward(x, p[W1], p[B1], b.a1);
         Ops.maxPool(b.a1, b.p1raw, poolArgs);
         Ops.relu(b.p1raw, b.p1);
-        Ops.conv2d(b.p1, p[W2], p[B2], b.a2, conv2Args);
+        b.conv2.forward(b.p1, p[W2], p[B2], b.a2);
         Ops.maxPool(b.a2, b.p2raw, poolArgs);
         Ops.relu(b.p2raw.reshape(n, flat), b.p2);
         Ops.dense(b.p2, p[F1], p[C1], b.h1);
@@ -141,9 +140,9 @@ public final class LeNet implements Network {
         INDArray p2raw = b.p2raw.reshape(n, flat);
         Ops.reluBp(p2raw, b.dp2, b.dp2raw.reshape(n, flat));
         Ops.maxPoolBp(b.a2, b.dp2raw, b.da2, poolArgs);
-        Ops.conv2dBp(b.p1, p[W2], p[B2], b.da2, b.dp1, g[W2], g[B2], conv2Args);
+        b.conv2.backward(p[W2], b.da2, g[W2], g[B2], b.dp1);
         Ops.reluBp(b.p1raw, b.dp1, b.dp1raw);
         Ops.maxPoolBp(b.a1, b.dp1raw, b.da1, poolArgs);
-        Ops.conv2dBp(lastX, p[W1], p[B1], b.da1, gradX != null ? gradX : b.dx, g[W1], g[B1], conv1Args);
+        b.conv1.backward(p[W1], b.da1, g[W1], g[B1], gradX);
     }
 }

@@ -20,23 +20,9 @@ final class Ops {
         Nd4j.exec(b.build());
     }
 
-    /** Conv2D iArgs: kH,kW,sH,sW,pH,pW,dH,dW,sameMode,NCHW(0),weights [oC,iC,kH,kW](1). */
-    static int[] convArgs(int k, int pad) {
-        return new int[] {k, k, 1, 1, pad, pad, 1, 1, 0, 0, 1};
-    }
-
     /** Pool2D iArgs: kH,kW,sH,sW,pH,pW,dH,dW,sameMode,extra(avg: 0 = divide by window incl. padding),NCHW(0). */
     static int[] poolArgs(int k) {
         return new int[] {k, k, k, k, 0, 0, 1, 1, 0, 0, 0};
-    }
-
-    static void conv2d(INDArray x, INDArray w, INDArray b, INDArray out, int[] args) {
-        exec("conv2d", new INDArray[] {x, w, b}, new INDArray[] {out}, args);
-    }
-
-    static void conv2dBp(INDArray x, INDArray w, INDArray b, INDArray gradOut, INDArray gradX, INDArray gradW,
-                         INDArray gradB, int[] args) {
-        exec("conv2d_bp", new INDArray[] {x, w, b, gradOut}, new INDArray[] {gradX, gradW, gradB}, args);
     }
 
     static void maxPool(INDArray x, INDArray out, int[] args) {

