@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 DistillCommand.class,
                 SamplesCommand.class,
                 PackageCommand.class,
+                CohortCommand.class,
         })
 public final class DistilleryCommand implements Runnable {
     @CommandLine.Spec
