@@ -195,7 +195,7 @@ public final class Attributes {
             byte[] b = bd.bytes();
             VR vr = getVR(tag);
             if (bd.bigEndian() && vr != null) {
-                Values.swap(b, vr.bytesPerValue());
+                Values.swap(b, Values.swapUnit(tag, vr, this));
             }
             return b;
         }

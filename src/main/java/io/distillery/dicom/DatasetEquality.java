@@ -54,7 +54,7 @@ public final class DatasetEquality {
                 }
                 d = diffEncoded(tag, va, a.getValue(tag), vb, b.getValue(tag), where, a, b);
             } else {
-                d = diffValue(va, a.getValue(tag), b.getValue(tag), where, implicitVR);
+                d = diffValue(tag, va, a.getValue(tag), b.getValue(tag), where, implicitVR, a, b);
             }
             if (d != null) {
                 return d;
@@ -73,7 +73,7 @@ public final class DatasetEquality {
             Attributes b) {
         if (x instanceof Sequence || y instanceof Sequence) {
             if (x instanceof Sequence && y instanceof Sequence) {
-                return diffValue(VR.SQ, x, y, where, true);
+                return diffValue(tag, VR.SQ, x, y, where, true, a, b);
             }
             return where + " " + kindOf(x) + " vs " + kindOf(y);
         }
@@ -83,14 +83,15 @@ public final class DatasetEquality {
     }
 
     private static byte[] encoded(int tag, VR vr, Object v, Attributes ds) {
-        Object value = v instanceof BulkData ? bytes(vr, v) : v;
+        Object value = v instanceof BulkData ? bytes(tag, vr, v, ds) : v;
         if (value instanceof Fragments) {
             return new byte[0];
         }
-        return DicomWriter.encodeValue(tag, vr, value, DicomWriter.charsetOf(ds.specificCharacterSet()), false);
+        return DicomWriter.encodeValue(tag, vr, value, DicomWriter.charsetOf(ds.specificCharacterSet()), 1);
     }
 
-    private static String diffValue(VR vr, Object x, Object y, String where, boolean implicitVR) {
+    private static String diffValue(int tag, VR vr, Object x, Object y, String where, boolean implicitVR,
+            Attributes a, Attributes b) {
         if (x instanceof Sequence sx) {
             if (!(y instanceof Sequence sy)) {
                 return where + " sequence vs " + kindOf(y);
@@ -123,8 +124,8 @@ public final class DatasetEquality {
         if (x instanceof String || y instanceof String || x == null || y == null) {
             return Objects.equals(x, y) ? null : where + " value \"" + x + "\" vs \"" + y + "\"";
         }
-        byte[] bx = bytes(vr, x);
-        byte[] by = bytes(vr, y);
+        byte[] bx = bytes(tag, vr, x, a);
+        byte[] by = bytes(tag, vr, y, b);
         if (bx == null || by == null) {
             return where + " " + kindOf(x) + " vs " + kindOf(y);
         }
@@ -141,14 +142,14 @@ public final class DatasetEquality {
     }
 
     /** Little-endian bytes of a binary value held in memory or by reference. */
-    static byte[] bytes(VR vr, Object v) {
+    static byte[] bytes(int tag, VR vr, Object v, Attributes ds) {
         if (v instanceof byte[] b) {
             return b;
         }
         if (v instanceof BulkData bd) {
             byte[] b = bd.bytes();
             if (bd.bigEndian()) {
-                Values.swap(b, DicomReader.swapUnit(vr));
+                Values.swap(b, Values.swapUnit(tag, vr, ds));
             }
             return b;
         }

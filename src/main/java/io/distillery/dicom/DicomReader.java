@@ -24,8 +24,8 @@ import java.util.zip.ZipException;
  *   <li>Group length elements (gggg,0000) outside the file meta group are dropped: they are retired and go stale
  *       as soon as a dataset changes; writers recompute what they need.</li>
  *   <li>Implicit VR: ambiguous dictionary VRs are resolved as PS3.5 A.1 and dcmtk do: "US or SS" by Pixel
- *       Representation (LUT descriptors always US), pixel data OB when Bits Allocated &le; 8 else OW, other
- *       "OB or OW" and LUT data OW.</li>
+ *       Representation (LUT descriptors always US); pixel data and the other "OB or OW" elements are OW
+ *       (PS3.5 A.1 c), and so is LUT data.</li>
  *   <li>An unknown term in Specific Character Set falls back to reading the bytes as ISO 8859-1, which keeps them
  *       exactly (the term itself is kept, so writing restores the same bytes).</li>
  * </ul>
@@ -34,6 +34,8 @@ public final class DicomReader {
     private static final long UNDEFINED = 0xFFFFFFFFL;
     /** Largest unknown implicit-VR value that is tried as a sequence (see readUnknownSequence). */
     private static final long MAX_SNIFFED_SEQUENCE = 16 << 20;
+    /** Largest value loaded into a byte array (a Java array limit); larger ones must stay in a file as BulkData. */
+    private static final long MAX_LOADED_VALUE = Integer.MAX_VALUE - 8;
 
     /** Reader settings. */
     public record Options(int bulkDataThreshold, int maxDepth, long maxInflatedBytes) {
@@ -105,11 +107,14 @@ public final class DicomReader {
                 String uid = meta.getString(Tag.TransferSyntaxUID);
                 if (uid != null) {
                     ts = TransferSyntax.lookup(uid.trim()).orElseThrow(() -> new DicomException(
-                            "unknown transfer syntax " + uid.trim() + " in (0002,0010)"));
+                            "unknown transfer syntax " + DicomException.quote(uid.trim()) + " in (0002,0010)"));
                 }
             }
             if (ts == null) {
                 ts = detect(hasMeta);
+            } else if (ts.equals(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)
+                    || ts.equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)) {
+                ts = checkDeclaredEncoding(ts);
             }
             Attributes ds = readBody(ts);
             return new DicomFile(meta, ds, ts);
@@ -158,6 +163,29 @@ public final class DicomReader {
                 + in.position());
     }
 
+    /**
+     * Some writers declare one little-endian syntax in the meta group and encode the other; as dcmtk does, the first
+     * element's header decides when it is unambiguous (a VR code with a short length that fits, or none at all).
+     */
+    private TransferSyntax checkDeclaredEncoding(TransferSyntax declared) throws IOException {
+        if (!in.request(8)) {
+            return declared;
+        }
+        byte[] b = in.buf;
+        int p = in.pos;
+        VR vr = VR.ofCode(u16be(b, p + 4));
+        boolean looksExplicit = vr != null && !vr.hasLongHeader() && u16le(b, p + 6) <= Math.max(0, in.remaining());
+        boolean looksImplicit = vr == null && u16le(b, p + 2) != 0xFFFF;
+        if (declared.explicitVR() && looksImplicit) {
+            return TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
+        }
+        // an implicit length whose low bytes spell a VR would leave an explicit length of 0 here
+        if (!declared.explicitVR() && looksExplicit && plausibleGroup(u16le(b, p)) && u16le(b, p + 6) != 0) {
+            return TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
+        }
+        return declared;
+    }
+
     /** A first group that a bare dataset plausibly starts with (0001 to 00FF): text and images fail this. */
     private static boolean plausibleGroup(int g) {
         return g >= 0x0001 && g <= 0x00FF;
@@ -171,11 +199,10 @@ public final class DicomReader {
             readDataset(ds, -1, 0, SpecificCharacterSet.DEFAULT);
             return ds;
         }
-        Inflater inflater = new Inflater(true);
+        // PS3.5 A.5 says raw deflate; some writers wrap it in a zlib header, which is recognised and accepted
+        boolean zlib = in.request(2) && isZlibHeader(in.buf[in.pos] & 0xFF, in.buf[in.pos + 1] & 0xFF);
+        Inflater inflater = new Inflater(!zlib);
         InputStream raw = in.rest();
-        if (in.request(2) && isZlibHeader(in.buf[in.pos] & 0xFF, in.buf[in.pos + 1] & 0xFF)) {
-            inflater = new Inflater(false); // some writers wrap the deflate stream in a zlib header
-        }
         try {
             InputStream inflated = new CappedStream(new InflaterInputStream(raw, inflater, 64 * 1024),
                     options.maxInflatedBytes());
@@ -217,7 +244,7 @@ public final class DicomReader {
                     }
                     return;
                 }
-            } else if (depth == 0 && in.atEnd()) {
+            } else if (depth == 0 && (in.atEnd() || zeroPaddingToTheEnd())) {
                 return;
             }
             if (!readElement(ds, end, depth, current, false)) {
@@ -227,6 +254,28 @@ public final class DicomReader {
                 current = charsetOf(ds, cs);
             }
         }
+    }
+
+    /**
+     * Some writers pad files with zero bytes after the last element; a top-level header of zeros followed by nothing
+     * but zeros ends the dataset (dcmtk reads it as an empty (0000,0000) element and warns).
+     */
+    private boolean zeroPaddingToTheEnd() throws IOException {
+        if (!in.request(8) || u16le(in.buf, in.pos) != 0 || u16le(in.buf, in.pos + 2) != 0
+                || u16le(in.buf, in.pos + 4) != 0 || u16le(in.buf, in.pos + 6) != 0) {
+            return false;
+        }
+        long at = in.position();
+        while (in.request(1)) {
+            for (int i = in.pos; i < in.lim; i++) {
+                if (in.buf[i] != 0) {
+                    throw new DicomException("zero bytes at offset " + at + " followed by data at offset "
+                            + (in.position() + i - in.pos));
+                }
+            }
+            in.pos = in.lim;
+        }
+        return true;
     }
 
     private static SpecificCharacterSet charsetOf(Attributes ds, SpecificCharacterSet inherited) {
@@ -312,11 +361,7 @@ public final class DicomReader {
             }
             return inherited(ds, Tag.PixelRepresentation) == 1 ? VR.SS : VR.US;
         }
-        if (tag == Tag.PixelData) {
-            int bits = inherited(ds, Tag.BitsAllocated);
-            return bits > 0 && bits <= 8 ? VR.OB : VR.OW;
-        }
-        return VR.OW;
+        return VR.OW; // PS3.5 A.1 c: pixel data, overlay data and the other "OB or OW" are OW in implicit VR
     }
 
     private static int inherited(Attributes ds, int tag) {
@@ -378,9 +423,13 @@ public final class DicomReader {
         VR.Kind kind = vr.kind();
         if (kind == VR.Kind.BULK && file != null
                 && (len >= options.bulkDataThreshold() || isPixelData(tag) && depth == 0)) {
-            ds.setValue(tag, vr, new BulkData(file, at, len, bigEndian && swapUnit(vr) > 1));
+            ds.setValue(tag, vr, new BulkData(file, at, len, bigEndian && Values.swapUnit(tag, vr, ds) > 1));
             in.skip(len);
             return;
+        }
+        if (len > MAX_LOADED_VALUE) {
+            throw new DicomException(Tag.toString(tag) + " declares " + len + " bytes at offset " + at
+                    + ", more than a value held in memory can have");
         }
         int n = (int) len;
         if (vr.isStringLike()) {
@@ -410,7 +459,7 @@ public final class DicomReader {
         }
         byte[] bytes = in.readBytes(len, Tag.toString(tag));
         if (bigEndian) {
-            Values.swap(bytes, swapUnit(vr));
+            Values.swap(bytes, Values.swapUnit(tag, vr, ds));
         }
         ds.setValue(tag, vr, bytes);
     }
@@ -442,15 +491,6 @@ public final class DicomReader {
 
     private static boolean isPixelData(int tag) {
         return tag == Tag.PixelData || tag == Tag.FloatPixelData || tag == Tag.DoubleFloatPixelData;
-    }
-
-    /** Byte-swap unit for big-endian values: AT swaps group and element separately, UN and OB not at all. */
-    static int swapUnit(VR vr) {
-        return switch (vr) {
-            case AT -> 2;
-            case UN, OB -> 1;
-            default -> Math.max(1, vr.bytesPerValue());
-        };
     }
 
     private void readSequence(Attributes ds, int tag, long seqEnd, int depth, SpecificCharacterSet cs)

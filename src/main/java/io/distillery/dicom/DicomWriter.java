@@ -160,7 +160,7 @@ public final class DicomWriter {
                 return;
             }
             try {
-                writeElement(tag, vr, value, cs);
+                writeElement(ds, tag, vr, value, cs);
             } catch (IOException e) {
                 failure[0] = e;
             }
@@ -179,7 +179,8 @@ public final class DicomWriter {
         }
     }
 
-    private void writeElement(int tag, VR vr, Object value, SpecificCharacterSet cs) throws IOException {
+    private void writeElement(Attributes ds, int tag, VR vr, Object value, SpecificCharacterSet cs)
+            throws IOException {
         if (value instanceof Sequence seq) {
             writeSequence(tag, seq, cs);
             return;
@@ -196,13 +197,13 @@ public final class DicomWriter {
                 throw new DicomException(Tag.toString(tag) + " value of " + len + " bytes is too long for DICOM");
             }
             out.header(tag, wvr, (int) padded, explicitVR);
-            copyBulk(bd, vr);
+            copyBulk(bd, Values.swapUnit(tag, vr, ds));
             if ((len & 1) != 0) {
                 out.u8(0);
             }
             return;
         }
-        byte[] bytes = encodeValue(tag, vr, value, cs, bigEndian);
+        byte[] bytes = encodeValue(tag, vr, value, cs, bigEndian ? Values.swapUnit(tag, vr, ds) : 1);
         VR wvr = fitVR(vr, bytes.length);
         out.header(tag, wvr, bytes.length, explicitVR);
         out.bytes(bytes, 0, bytes.length);
@@ -213,8 +214,11 @@ public final class DicomWriter {
         return explicitVR && !vr.hasLongHeader() && len > 0xFFFF ? VR.UN : vr;
     }
 
-    /** The encoded, even-length bytes of a non-sequence value in the given byte order. */
-    static byte[] encodeValue(int tag, VR vr, Object value, SpecificCharacterSet cs, boolean bigEndian) {
+    /**
+     * The encoded, even-length bytes of a non-sequence value; {@code swapUnit} &gt; 1 converts to big-endian (see
+     * {@link Values#swapUnit}).
+     */
+    static byte[] encodeValue(int tag, VR vr, Object value, SpecificCharacterSet cs, int swapUnit) {
         if (value == null) {
             return NO_BYTES;
         }
@@ -233,8 +237,8 @@ public final class DicomWriter {
             return b;
         }
         if (value instanceof byte[] raw) {
-            int unit = DicomReader.swapUnit(vr);
-            boolean swap = bigEndian && unit > 1;
+            int unit = swapUnit;
+            boolean swap = unit > 1;
             if (!swap && (raw.length & 1) == 0) {
                 return raw;
             }
@@ -248,8 +252,8 @@ public final class DicomWriter {
         throw new DicomException(Tag.toString(tag) + " holds an unsupported value type " + value.getClass().getName());
     }
 
-    private void copyBulk(BulkData bd, VR vr) throws IOException {
-        int unit = DicomReader.swapUnit(vr);
+    /** Copies a value from its file; {@code unit} is its swap unit, applied when the byte orders differ. */
+    private void copyBulk(BulkData bd, int unit) throws IOException {
         boolean swap = unit > 1 && bd.bigEndian() != bigEndian;
         out.flush();
         byte[] chunk = new byte[64 * 1024];
@@ -325,7 +329,7 @@ public final class DicomWriter {
             long len = Fragments.lengthOf(item);
             out.itemHeader(Tag.Item, (int) (len + (len & 1)));
             if (item instanceof BulkData bd) {
-                copyBulk(bd, VR.OB);
+                copyBulk(bd, 1);
             } else {
                 byte[] b = (byte[]) item;
                 out.bytes(b, 0, b.length);

@@ -132,7 +132,7 @@ public final class SpecificCharacterSet {
             case "ISO_IR 192" -> StandardCharsets.UTF_8;
             case "GB18030" -> Charset.forName("GB18030");
             case "GBK" -> Charset.forName("GBK");
-            default -> throw new DicomException("unsupported Specific Character Set \"" + term + "\"");
+            default -> throw new DicomException("unsupported Specific Character Set " + DicomException.quote(term));
         };
     }
 
@@ -155,7 +155,7 @@ public final class SpecificCharacterSet {
             case "ISO 2022 IR 148" -> new Term(term, Element.ASCII, Element.LATIN5, null);
             case "ISO 2022 IR 166" -> new Term(term, Element.ASCII, Element.THAI, null);
             case "ISO 2022 IR 203" -> new Term(term, Element.ASCII, Element.LATIN9, null);
-            default -> throw new DicomException("unsupported Specific Character Set \"" + term + "\"");
+            default -> throw new DicomException("unsupported Specific Character Set " + DicomException.quote(term));
         };
     }
 
@@ -294,7 +294,7 @@ public final class SpecificCharacterSet {
             bb.get(out);
             return out;
         } catch (CharacterCodingException e) {
-            throw new DicomException("cannot encode \"" + abbreviate(s) + "\" in " + cs.name()
+            throw new DicomException("cannot encode " + DicomException.quote(s) + " in " + cs.name()
                     + "; set a Specific Character Set that covers it (e.g. ISO_IR 192)");
         }
     }
@@ -343,7 +343,7 @@ public final class SpecificCharacterSet {
                 break;
             }
             if (!done) {
-                throw new DicomException("cannot encode \"" + abbreviate(s) + "\" in Specific Character Set "
+                throw new DicomException("cannot encode " + DicomException.quote(s) + " in Specific Character Set "
                         + String.join("\\", terms));
             }
         }
@@ -398,10 +398,6 @@ public final class SpecificCharacterSet {
             default:
                 return b.length == 1 && (b[0] & 0xFF) >= 0x80 ? b : null;
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     @Override

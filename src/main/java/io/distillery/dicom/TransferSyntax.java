@@ -90,7 +90,7 @@ public record TransferSyntax(String uid, String name, boolean explicitVR, boolea
     public static TransferSyntax of(String uid) {
         TransferSyntax ts = REGISTRY.get(uid);
         if (ts == null) {
-            throw new DicomException("unknown transfer syntax " + uid);
+            throw new DicomException("unknown transfer syntax " + DicomException.quote(uid));
         }
         return ts;
     }

@@ -240,4 +240,32 @@ public final class Values {
             }
         }
     }
+
+    /**
+     * How many bytes to reverse per value when converting {@code tag} between big- and little-endian: AT swaps
+     * group and element separately, OB and UN nothing, other VRs their value size. OW pixel data with Bits Allocated
+     * 32 or 64 swaps whole pixel cells, as pydicom and GDCM read Explicit VR Big Endian files (the corpus's
+     * rtdose_expb.dcm equals rtdose.dcm only that way).
+     */
+    public static int swapUnit(int tag, VR vr, Attributes ds) {
+        switch (vr) {
+            case AT:
+                return 2;
+            case UN:
+            case OB:
+                return 1;
+            case OW:
+                if (tag == Tag.PixelData) {
+                    for (Attributes a = ds; a != null; a = a.parent()) {
+                        if (a.contains(Tag.BitsAllocated)) {
+                            int bits = a.getInt(Tag.BitsAllocated, 16);
+                            return bits == 32 || bits == 64 ? bits / 8 : 2;
+                        }
+                    }
+                }
+                return 2;
+            default:
+                return Math.max(1, vr.bytesPerValue());
+        }
+    }
 }

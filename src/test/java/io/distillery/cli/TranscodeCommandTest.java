@@ -90,6 +90,6 @@ class TranscodeCommandTest {
 
         err.getBuffer().setLength(0);
         assertEquals(1, run("dicom", "transcode", "--ts", "1.2.3.4", "--out", out.toString(), truncated.toString()));
-        assertTrue(err.toString().contains("unknown transfer syntax 1.2.3.4"), err.toString());
+        assertTrue(err.toString().contains("unknown transfer syntax \"1.2.3.4\""), err.toString());
     }
 }
