@@ -2,6 +2,7 @@ package io.distillery.cli;
 
 import io.quarkus.runtime.Quarkus;
 import java.util.concurrent.Callable;
+import org.apache.camel.quarkus.main.CamelMainApplication;
 import picocli.CommandLine.Command;
 
 /**
@@ -14,8 +15,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Quarkus.run();
-        Quarkus.waitForExit();
+        // With our own @QuarkusMain, Camel Quarkus does not start the CamelContext by itself; its
+        // CamelMainApplication starts it and blocks in Quarkus.waitForExit() until the application is stopped.
+        Quarkus.run(CamelMainApplication.class);
         return 0;
     }
 }
