@@ -5,7 +5,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import java.util.Optional;
 import org.apache.camel.AggregationStrategy;
-import org.apache.camel.spi.AggregationRepository;
+import jakarta.inject.Singleton;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -16,17 +17,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class StudyAggregationBeans {
 
+    // @Singleton, not @ApplicationScoped: Camel must see the real objects (a client proxy would hide that the
+    // repository is a Camel Service, and the aggregator would never initialise it).
     @Produces
-    @ApplicationScoped
+    @Singleton
     @Named("studyInstances")
     AggregationStrategy studyInstances() {
         return new StudyInstancesAggregationStrategy();
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     @Named("studyAggregationRepository")
-    AggregationRepository studyAggregationRepository(
+    JdbcAggregationRepository studyAggregationRepository(
             @ConfigProperty(name = "distillery.study-aggregation.jdbc-url") String jdbcUrl,
             @ConfigProperty(name = "distillery.study-aggregation.username") Optional<String> user,
             @ConfigProperty(name = "distillery.study-aggregation.password") Optional<String> password,

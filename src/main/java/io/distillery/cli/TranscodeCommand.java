@@ -41,8 +41,7 @@ public final class TranscodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            TransferSyntax target = TransferSyntax.lookup(transferSyntax.trim()).orElseThrow(
-                    () -> new DicomException("unknown transfer syntax " + transferSyntax));
+            TransferSyntax target = TransferSyntax.of(transferSyntax.trim());
             DicomFile source = DicomFile.read(input);
             checkSupported(source.transferSyntax(), target);
             Path dir = out.toAbsolutePath().getParent();

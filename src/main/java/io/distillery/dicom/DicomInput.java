@@ -21,7 +21,7 @@ final class DicomInput implements AutoCloseable {
     private final Path file;
     private final InputStream stream;
     private final long size;
-    byte[] buf = new byte[BUFFER_SIZE];
+    byte[] buf;
     int pos;
     int lim;
     private long bufStart;
@@ -31,6 +31,8 @@ final class DicomInput implements AutoCloseable {
         this.file = file;
         this.stream = stream;
         this.size = size;
+        // small files get a small buffer: parsing many of them is the ingest hot path
+        this.buf = new byte[size < 0 ? BUFFER_SIZE : (int) Math.max(1024, Math.min(BUFFER_SIZE, size))];
     }
 
     static DicomInput of(Path file) throws IOException {

@@ -339,7 +339,8 @@ public final class DicomJson {
     /**
      * Reads a DICOM JSON object (or the first object of a JSON array, as QIDO-RS returns) into a dataset.
      * InlineBinary is decoded; a BulkDataURI in this class's file form becomes a {@link BulkData}; any other URI is
-     * an error, since there is no way here to fetch it.
+     * an error, since there is no way here to fetch it. Encapsulated Pixel Data comes back as its encoded value
+     * bytes (item headers included): only the caller knows the transfer syntax that makes them fragments.
      *
      * @throws DicomException when the JSON is not a valid DICOM JSON Model object
      */

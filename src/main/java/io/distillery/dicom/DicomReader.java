@@ -199,11 +199,10 @@ public final class DicomReader {
             readDataset(ds, -1, 0, SpecificCharacterSet.DEFAULT);
             return ds;
         }
-        Inflater inflater = new Inflater(true);
+        // PS3.5 A.5 says raw deflate; some writers wrap it in a zlib header, which is recognised and accepted
+        boolean zlib = in.request(2) && isZlibHeader(in.buf[in.pos] & 0xFF, in.buf[in.pos + 1] & 0xFF);
+        Inflater inflater = new Inflater(!zlib);
         InputStream raw = in.rest();
-        if (in.request(2) && isZlibHeader(in.buf[in.pos] & 0xFF, in.buf[in.pos + 1] & 0xFF)) {
-            inflater = new Inflater(false); // some writers wrap the deflate stream in a zlib header
-        }
         try {
             InputStream inflated = new CappedStream(new InflaterInputStream(raw, inflater, 64 * 1024),
                     options.maxInflatedBytes());
@@ -245,7 +244,7 @@ public final class DicomReader {
                     }
                     return;
                 }
-            } else if (depth == 0 && in.atEnd()) {
+            } else if (depth == 0 && (in.atEnd() || zeroPaddingToTheEnd())) {
                 return;
             }
             if (!readElement(ds, end, depth, current, false)) {
@@ -255,6 +254,28 @@ public final class DicomReader {
                 current = charsetOf(ds, cs);
             }
         }
+    }
+
+    /**
+     * Some writers pad files with zero bytes after the last element; a top-level header of zeros followed by nothing
+     * but zeros ends the dataset (dcmtk reads it as an empty (0000,0000) element and warns).
+     */
+    private boolean zeroPaddingToTheEnd() throws IOException {
+        if (!in.request(8) || u16le(in.buf, in.pos) != 0 || u16le(in.buf, in.pos + 2) != 0
+                || u16le(in.buf, in.pos + 4) != 0 || u16le(in.buf, in.pos + 6) != 0) {
+            return false;
+        }
+        long at = in.position();
+        while (in.request(1)) {
+            for (int i = in.pos; i < in.lim; i++) {
+                if (in.buf[i] != 0) {
+                    throw new DicomException("zero bytes at offset " + at + " followed by data at offset "
+                            + (in.position() + i - in.pos));
+                }
+            }
+            in.pos = in.lim;
+        }
+        return true;
     }
 
     private static SpecificCharacterSet charsetOf(Attributes ds, SpecificCharacterSet inherited) {

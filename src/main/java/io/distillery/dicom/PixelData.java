@@ -177,12 +177,6 @@ public final class PixelData {
             if (b == null) {
                 throw new DicomException("Pixel Data is empty");
             }
-            if (transferSyntax.bigEndian() && dataset.getVR(pixelTag) == VR.OW && image.bitsAllocated() > 16) {
-                // OW values were swapped as 16-bit words; 32-bit samples also need their two halves exchanged
-                b = b.clone();
-                Values.swap(b, 2);
-                Values.swap(b, image.bitsAllocated() / 8);
-            }
             nativeBytes = b;
         }
         return nativeBytes;

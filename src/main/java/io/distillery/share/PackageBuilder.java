@@ -82,7 +82,7 @@ public final class PackageBuilder {
                 }
                 ObjectNode comment = JSON.createObjectNode();
                 comment.put("distillery_soft_label", 1);
-                comment.set("probabilities", l.deepCopy());
+                comment.set("soft_label", l.deepCopy());
                 comment.put("initial_class", initialClass[i]);
                 double[] px = model.unitImage(i);
                 ScImages.writeDicom(tmp.resolve("images").resolve(ScImages.fileName(i, "dcm")), study, i + 1,

@@ -22,7 +22,8 @@ import javax.imageio.ImageIO;
  * UUID-derived 2.25 UIDs, Patient Identity Removed YES, Burned In Annotation NO. Pixels: the image mapped back to
  * [0, 1] pixel scale, clipped, as 16-bit unsigned MONOCHROME2 (the authoritative values are the float32 npy files
  * in {@code model/}). Soft label: a private block with creator {@value #PRIVATE_CREATOR} in group 0029 —
- * (0029,1001) FD the soft-label vector (probabilities over the classes, in class-index order), (0029,1002) US the
+ * (0029,1001) FD the learned soft-label vector (one value per class, class-index order; the engine learns these
+ * targets freely, so they need not sum to 1 or stay in [0, 1]), (0029,1002) US the
  * class the image was initialised as, (0029,1003) LO the package id — and the same vector as JSON in Image
  * Comments (0020,4000) for people and for readers that drop private data.
  */

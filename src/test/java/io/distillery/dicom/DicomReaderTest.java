@@ -232,4 +232,45 @@ class DicomReaderTest {
             assertTrue(!Tag.isGroupLength(tag), Tag.toString(tag));
         }
     }
+
+    @Test
+    void trailingZeroPaddingEndsTheDatasetButNotBeforeOtherData() throws IOException {
+        byte[] data = dataset().shortEl(Tag.PatientID, "LO", "ID").raw(new byte[100]).bytes();
+        assertEquals("ID", DicomFile.read(new ByteArrayInputStream(data)).dataset().getString(Tag.PatientID));
+        byte[] junk = dataset().raw(new byte[16]).shortEl(Tag.PatientID, "LO", "ID").bytes();
+        assertEquals("zero bytes at offset 16 followed by data at offset 32", rejects(junk).getMessage());
+    }
+
+    @Test
+    void bareDatasetsRoundTripInEverySyntaxForTheNetworkLayer() throws IOException {
+        Attributes ds = corpus("pydicom/charset_files/chrSQEncoding.dcm").dataset();
+        for (TransferSyntax ts : new TransferSyntax[] {TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN,
+                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
+                TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            DicomWriter.writeDataset(out, ds, ts);
+            Attributes back = DicomReader.readDataset(new ByteArrayInputStream(out.toByteArray()), ts);
+            String diff = ts.explicitVR() ? DatasetEquality.describeDifference(ds, back)
+                    : DatasetEquality.describeDifferenceAfterImplicitVR(ds, back);
+            assertNull(diff, ts.toString());
+        }
+    }
+
+    @Test
+    void definedLengthSequencesAreReadBackAndAcceptedByDcmdump() throws Exception {
+        DicomFile sr = corpus("pydicom/test-SR.dcm"); // deeply nested sequences
+        DicomWriter.Options defined = new DicomWriter.Options(true, java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        for (TransferSyntax ts : new TransferSyntax[] {TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN}) {
+            Path out = tmp.resolve("defined-" + ts.uid() + ".dcm");
+            DicomWriter.write(out, sr.fileMeta(), sr.dataset(), ts, defined);
+            DicomFile back = DicomFile.read(out);
+            assertNull(ts.explicitVR() ? DatasetEquality.describeDifference(sr.dataset(), back.dataset())
+                    : DatasetEquality.describeDifferenceAfterImplicitVR(sr.dataset(), back.dataset()));
+            Dcmtk.Run dump = Dcmtk.run("dcmdump", "+L", out.toString());
+            assertEquals(0, dump.exitCode(), dump.output());
+            assertTrue(dump.diagnostics().isEmpty(), dump.diagnostics().toString());
+            assertTrue(dump.output().contains("(Sequence with explicit length"), "dcmdump saw defined lengths");
+        }
+    }
 }

@@ -64,10 +64,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       with defined lengths by our writer and compared byte for byte with dcm2json's UN value.</li>
  * </ol>
  *
- * <p>Known difference that is a defect of ours, left failing on purpose: pydicom-data/OT-PAL-8-face.dcm (Implicit
- * VR, 8 bits allocated) where our reader gives Pixel Data VR OB; PS3.5 A.1 says OW in Implicit VR Little Endian,
- * as dcm2json has it.
- *
  * <p>Files where dcmtk itself fails are listed in {@link #DCMTK_FAILS} with the reason; for them the test asserts
  * that dcm2json still fails as stated (so the list cannot go stale) and that our dump succeeds with valid JSON.
  */

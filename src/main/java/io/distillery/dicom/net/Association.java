@@ -228,10 +228,6 @@ public final class Association implements Closeable {
         return (InetSocketAddress) socket.getRemoteSocketAddress();
     }
 
-    public boolean isRequestor() {
-        return requestor;
-    }
-
     /** The peer's implementation class UID and version name. */
     public String peerImplementation() {
         UserInfo u = (requestor ? accept : request).userInfo();
@@ -603,6 +599,21 @@ public final class Association implements Closeable {
         abortAndDiscard(Pdu.ABORT_SOURCE_USER, Pdu.ABORT_REASON_NOT_SPECIFIED);
     }
 
+    /**
+     * Aborts from another thread (server shutdown): sends A-ABORT and closes the socket only; the thread reading
+     * the association then fails and discards its partial instance itself, so the sink is never touched concurrently.
+     */
+    void abortFromOutside() {
+        if (!closed) {
+            try {
+                writeRaw(Pdu.encodeAbort(Pdu.ABORT_SOURCE_PROVIDER, Pdu.ABORT_REASON_NOT_SPECIFIED));
+            } catch (IOException e) {
+                // The socket is closed below either way.
+            }
+        }
+        closeQuietly(socket);
+    }
+
     private void abortAndDiscard(int source, int reason) {
         discardPartial();
         abort(source, reason);
@@ -651,8 +662,7 @@ public final class Association implements Closeable {
 
     @Override
     public String toString() {
-        return (requestor ? request.callingAet() + "->" + request.calledAet() : request.callingAet() + "->" + request.calledAet())
-                + "@" + socket.getRemoteSocketAddress();
+        return request.callingAet() + "->" + request.calledAet() + "@" + socket.getRemoteSocketAddress();
     }
 
     private static final DataSink DISCARD = new DataSink() {

@@ -145,7 +145,7 @@ public final class DicomServer implements Closeable {
             // Closing a listener cannot usefully fail.
         }
         for (Association as : active) {
-            as.abort();
+            as.abortFromOutside();
         }
         workers.shutdown();
         try {

@@ -31,11 +31,14 @@ public final class StorageService implements DimseService {
 
     private final StorageConfig config;
     private final StorageHandler handler;
+    /** Looked up once: finding the file store parses the mount table, too slow to repeat per instance. */
+    private final java.nio.file.FileStore spoolStore;
 
     public StorageService(StorageConfig config, StorageHandler handler) throws IOException {
         this.config = config;
         this.handler = handler;
         Files.createDirectories(config.spoolDirectory());
+        this.spoolStore = Files.getFileStore(config.spoolDirectory());
     }
 
     @Override
@@ -132,7 +135,7 @@ public final class StorageService implements DimseService {
                 return;
             }
             try {
-                if (Files.getFileStore(config.spoolDirectory()).getUsableSpace() < config.minFreeBytes()) {
+                if (config.minFreeBytes() > 0 && spoolStore.getUsableSpace() < config.minFreeBytes()) {
                     fail(Status.OUT_OF_RESOURCES, "spool disk below its free-space floor");
                     return;
                 }
