@@ -2,8 +2,6 @@ package io.distillery.gateway;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
-import java.util.Map;
 
 /** The gateway's settings ({@code distillery.*} in application.properties); defaults documented there. */
 @ConfigMapping(prefix = "distillery")
@@ -18,14 +16,6 @@ public interface GatewayConfig {
     Deid deid();
 
     Scp scp();
-
-    /**
-     * {@code distillery.study-aggregation.*}, read by {@code io.distillery.camel.StudyAggregationBeans}; listed here
-     * only so that config validation accepts it. Every other unknown {@code distillery.*} key stops the start, which
-     * catches typos.
-     */
-    @WithName("study-aggregation")
-    Map<String, String> studyAggregation();
 
     interface Store {
         /** Folder of the embedded sample store (also holds parked/ and quarantine/). */
