@@ -42,7 +42,10 @@ class DicomYamlRouteQuarkusTest {
                         "camel.main.routes-include-pattern", "classpath:routes-test/dicom-ingest.yaml",
                         "distillery.test.scp-port", String.valueOf(ExternalProcess.freePort()),
                         "distillery.test.dir", dir.toString(),
-                        "distillery.study-aggregation.jdbc-url", "jdbc:h2:file:" + dir.resolve("aggregation"));
+                        "distillery.study-aggregation.jdbc-url", "jdbc:h2:file:" + dir.resolve("aggregation"),
+                        // The gateway's ingest bean starts with the application: give it a store and a test secret.
+                        "distillery.store.dir", dir.resolve("store").toString(),
+                        "DISTILLERY_DEID_SECRET", "yaml-route-test-secret-0123456789");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

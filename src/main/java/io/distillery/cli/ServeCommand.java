@@ -1,0 +1,23 @@
+package io.distillery.cli;
+
+import io.quarkus.runtime.Quarkus;
+import java.util.concurrent.Callable;
+import org.apache.camel.quarkus.main.CamelMainApplication;
+import picocli.CommandLine.Command;
+
+/**
+ * Boots Quarkus with the Camel routes of {@code routes/*.yaml} and runs until stopped (SIGTERM or Ctrl-C).
+ * Settings come from application.properties, {@code -Dkey=value} or environment variables.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the gateway: the DICOM SCP and the routes of routes/*.yaml, until stopped.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        // With our own @QuarkusMain, Camel Quarkus does not start the CamelContext by itself; its
+        // CamelMainApplication starts it and blocks in Quarkus.waitForExit() until the application is stopped.
+        Quarkus.run(CamelMainApplication.class);
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.distillery.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The gateway's settings ({@code distillery.*} in application.properties); defaults documented there. */
+@ConfigMapping(prefix = "distillery")
+public interface GatewayConfig {
+
+    Store store();
+
+    Labels labels();
+
+    Normalize normalize();
+
+    Deid deid();
+
+    Scp scp();
+
+    interface Store {
+        /** Folder of the embedded sample store (also holds parked/ and quarantine/). */
+        @WithDefault("data/store")
+        String dir();
+    }
+
+    interface Labels {
+        /** CSV manifest with a header row. */
+        @WithDefault("dicom-samples/labels.csv")
+        String csv();
+
+        /** What the key column holds: ACCESSION_NUMBER, STUDY_INSTANCE_UID or PATIENT_ID. */
+        @WithDefault("ACCESSION_NUMBER")
+        String key();
+
+        @WithDefault("accession_number")
+        String keyColumn();
+
+        @WithDefault("label")
+        String labelColumn();
+    }
+
+    interface Normalize {
+        /** Square target grid in pixels. */
+        @WithDefault("28")
+        int size();
+    }
+
+    interface Deid {
+        /** Name of the environment variable that holds the pseudonymisation secret (never the secret itself). */
+        @WithDefault("DISTILLERY_DEID_SECRET")
+        String secretEnv();
+    }
+
+    interface Scp {
+        @WithDefault("DISTILLERY")
+        String aet();
+
+        @WithDefault("11112")
+        int port();
+
+        @WithDefault("127.0.0.1")
+        String bindAddress();
+
+        @WithDefault("data/spool")
+        String spoolDir();
+    }
+}
