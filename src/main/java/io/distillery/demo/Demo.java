@@ -38,8 +38,8 @@ import java.util.stream.Stream;
 /**
  * The main job on one machine with embedded defaults: the demo cohort goes over DICOM to the gateway's own Storage
  * SCP as a modality would send it; each instance is labelled, de-identified, normalised and stored before its
- * C-STORE is acknowledged; the cohort is exported split by patient and distilled on the CPU. Nothing listens beyond
- * 127.0.0.1 and nothing leaves the machine.
+ * C-STORE is acknowledged; the cohort is exported split by patient and distilled on the CPU; the result becomes a
+ * signed package with its privacy audit. Nothing listens beyond 127.0.0.1 and nothing leaves the machine.
  */
 public final class Demo {
     /** Settings of one run. */
@@ -88,7 +88,7 @@ public final class Demo {
             ServerConfig config = ServerConfig.builder("DISTILLERY").bindAddress("127.0.0.1").port(0)
                     .accept(TransferCapability.anyStorage()).access(AccessControl.OPEN).build();
             try (DicomServer server = DicomServer.start(config, services, null)) {
-                log.printf("[1/4] sending %d instances from %s to DISTILLERY@127.0.0.1:%d as a modality would%n",
+                log.printf("[1/5] sending %d instances from %s to DISTILLERY@127.0.0.1:%d as a modality would%n",
                         files.size(), s.samples(), server.port());
                 List<StoreScu.Result> results = StoreScu.store(ClientConfig.of("DEMO_MODALITY"),
                         new RemoteAe("DISTILLERY", "127.0.0.1", server.port()), files);
@@ -98,13 +98,13 @@ public final class Demo {
             }
             log.printf("%n      %d acknowledged, %d failed; outcomes %s; store holds %s%n", sent, failed, outcomes,
                     store.countsByLabel());
-            log.println("[2/4] exporting the cohort (split by patient: 70% train, 10% val, 20% test)");
+            log.println("[2/5] exporting the cohort (split by patient: 70% train, 10% val, 20% test)");
             CohortExport.Summary cohort = CohortExport.toNpz(store, List.of("normal", "pneumonia"),
                     s.out().resolve("cohort.npz"), 0.1, 0.2);
             log.printf("      train %d, val %d, test %d images of %dx%d%n", cohort.train(), cohort.val(),
                     cohort.test(), cohort.height(), cohort.width());
         }
-        log.println("[3/4] distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU");
+        log.println("[3/5] distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU");
         Path distilled = s.out().resolve("distilled");
         int rc = DistilleryCommand.execute("distill", "--data", s.out().resolve("cohort.npz").toString(), "--out",
                 distilled.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3", "--iterations",
@@ -114,7 +114,17 @@ public final class Demo {
             throw new IOException("distillation failed (exit " + rc + ")");
         }
         JsonNode metrics = new ObjectMapper().readTree(distilled.resolve("metrics.json").toFile());
-        log.println("[4/4] summary");
+        log.println("[4/5] building the signed package and running the privacy audit");
+        Path pkg = s.out().resolve("package");
+        rc = DistilleryCommand.execute("package", "build", "--distilled", distilled.toString(), "--cohort",
+                s.out().resolve("cohort.npz").toString(), "--out", pkg.toString(), "--key",
+                s.out().resolve("keys").resolve("signing.key").toString(), "--source-dicom", s.samples().toString());
+        if (rc != 0) {
+            throw new IOException("package build failed (exit " + rc + ")");
+        }
+        Path auditDir = pkg.resolveSibling(pkg.getFileName() + "-audit");
+        JsonNode audit = new ObjectMapper().readTree(auditDir.resolve("audit.json").toFile());
+        log.println("[5/5] summary");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("samples", outcomes.getOrDefault(IngestPipeline.Status.STORED, 0));
         summary.put("sent", sent);
@@ -128,9 +138,10 @@ public final class Demo {
         summary.put("distilled", distilled.toString());
         summary.put("store", storeDir.toString());
         summary.put("seconds", Math.round((System.nanoTime() - start) / 1e9));
-        // The package, privacy audit and review queue of the sharing issue are not part of this build yet.
-        summary.put("package", null);
-        summary.put("audit_verdict", null);
+        summary.put("package", pkg.toString());
+        summary.put("audit_verdict", audit.path("verdict").asText());
+        summary.put("audit_report", auditDir.resolve("report.html").toString());
+        // The review queue and its web page (issue 6, item 3) are not part of this build yet.
         summary.put("review_url", null);
         table(summary);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
