@@ -1,8 +1,10 @@
 package io.distillery.cli;
 
+import io.distillery.dicom.Attributes;
 import io.distillery.dicom.DicomException;
 import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.TransferSyntax;
+import io.distillery.dicom.codec.PixelTranscoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,12 +18,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code dicom transcode --ts UID --out FILE FILE}: rewrites a file in another transfer syntax. Between the
- * uncompressed syntaxes and deflate it re-encodes the dataset; an encapsulated file can be rewritten in its own
- * syntax. Conversions that need a pixel codec fail with a message naming both syntaxes. The output appears only
+ * uncompressed syntaxes and deflate it re-encodes the dataset; compressed pixel data is decompressed by the
+ * toolkit's decoders and native pixel data can be compressed to RLE Lossless. Other compressions fail with a
+ * message naming both syntaxes. The output appears only
  * when complete (written beside it, then moved into place).
  */
 @Command(name = "transcode", mixinStandardHelpOptions = true,
-        description = "Rewrite a DICOM file in another transfer syntax (uncompressed, deflate).")
+        description = "Rewrite a DICOM file in another transfer syntax (uncompressed, deflate, RLE; decompresses any"
+                + " syntax the toolkit decodes).")
 public final class TranscodeCommand implements Callable<Integer> {
     @Option(names = "--ts", required = true, paramLabel = "UID", description = "Target transfer syntax UID.")
     String transferSyntax;
@@ -43,11 +47,11 @@ public final class TranscodeCommand implements Callable<Integer> {
         try {
             TransferSyntax target = TransferSyntax.of(transferSyntax.trim());
             DicomFile source = DicomFile.read(input);
-            checkSupported(source.transferSyntax(), target);
+            Attributes dataset = PixelTranscoder.transcode(source.dataset(), source.transferSyntax(), target);
             Path dir = out.toAbsolutePath().getParent();
             Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
             try {
-                source.write(tmp, target);
+                new DicomFile(source.fileMeta(), dataset, target).write(tmp, target);
                 Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -61,16 +65,5 @@ public final class TranscodeCommand implements Callable<Integer> {
             }
             return 1;
         }
-    }
-
-    /** Re-encoding the dataset is enough unless the pixel data would have to be compressed or decompressed. */
-    static void checkSupported(TransferSyntax from, TransferSyntax to) {
-        if (!from.encapsulated() && !to.encapsulated() || from.equals(to)) {
-            return;
-        }
-        String what = from.encapsulated() && to.encapsulated() ? "re-compression"
-                : from.encapsulated() ? "decompression" : "compression";
-        throw new DicomException("cannot transcode " + from + " to " + to + ": " + what
-                + " of pixel data is not available in this build");
     }
 }
