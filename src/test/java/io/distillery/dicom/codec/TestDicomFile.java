@@ -84,12 +84,12 @@ final class TestDicomFile {
     }
 
     private void parse() {
-        buf.position(128);
-        byte[] magic = new byte[4];
-        buf.get(magic);
-        if (!"DICM".equals(new String(magic, StandardCharsets.US_ASCII))) {
+        // Some corpus files have no preamble: they start with the group 0002 elements.
+        boolean preamble = bytes.length > 132 && "DICM".equals(new String(bytes, 128, 4, StandardCharsets.US_ASCII));
+        if (!preamble && (bytes.length < 8 || buf.getShort(0) != 0x0002)) {
             throw new IllegalArgumentException("not a Part 10 file");
         }
+        buf.position(preamble ? 132 : 0);
         while (buf.remaining() > 8 && buf.getShort(buf.position()) == 0x0002) {
             readElement(true, 0);
         }
