@@ -2,7 +2,7 @@ package io.distillery.cli;
 
 import io.distillery.dicom.DicomException;
 import io.distillery.dicom.DicomFile;
-import io.distillery.dicom.Npy;
+import io.distillery.npy.Npy;
 import io.distillery.dicom.PixelData;
 import io.distillery.dicom.codec.ImageDescriptor;
 import java.nio.file.Path;

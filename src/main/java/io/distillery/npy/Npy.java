@@ -28,19 +28,34 @@ public final class Npy {
     private Npy() {
     }
 
-    public static void write(OutputStream out, NpyArray a) throws IOException {
-        StringBuilder shape = new StringBuilder();
-        for (int d : a.shape()) {
-            shape.append(d).append(", ");
+    /** The complete version 1.0 header (magic to newline) for an array of {@code dtype} and {@code shape}. */
+    public static byte[] header(String dtype, long... shape) {
+        String dims = java.util.Arrays.stream(shape).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+        String dict = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims
+                + (shape.length == 1 ? "," : "") + "), }";
+        int unpadded = MAGIC.length + 4 + dict.length() + 1;
+        int total = (unpadded + 63) / 64 * 64;
+        if (total - MAGIC.length - 4 > 0xFFFF) {
+            throw new IllegalArgumentException("npy header too long for format 1.0");
         }
-        String s = a.shape().length == 1 ? shape.toString().trim() : shape.toString().replaceAll(", $", "");
-        String header = "{'descr': '" + a.dtype() + "', 'fortran_order': False, 'shape': (" + s + "), }";
-        int total = MAGIC.length + 4 + header.length() + 1;
-        int pad = (64 - total % 64) % 64;
-        header = header + " ".repeat(pad) + "\n";
-        out.write(MAGIC);
-        out.write(new byte[] {1, 0, (byte) (header.length() & 0xFF), (byte) (header.length() >>> 8)});
-        out.write(header.getBytes(StandardCharsets.US_ASCII));
+        byte[] text = (dict + " ".repeat(total - unpadded) + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[total];
+        System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+        out[6] = 1;
+        out[8] = (byte) text.length;
+        out[9] = (byte) (text.length >>> 8);
+        System.arraycopy(text, 0, out, 10, text.length);
+        return out;
+    }
+
+    /** Writes the header alone; the caller then streams exactly product(shape) * itemsize bytes of data. */
+    public static void writeHeader(OutputStream out, String dtype, long... shape) throws IOException {
+        out.write(header(dtype, shape));
+    }
+
+    public static void write(OutputStream out, NpyArray a) throws IOException {
+        out.write(header(a.dtype(), java.util.Arrays.stream(a.shape()).asLongStream().toArray()));
         out.write(a.data());
     }
 
