@@ -3,9 +3,10 @@ package io.distillery.deid;
 import java.util.List;
 
 /**
- * Private data elements that the Retain Safe Private option keeps: a subset of PS3.15 table E.3.10-1 (diffusion
- * parameters that carry no identity and that research pipelines need). Every other private element is removed,
- * option or not. An entry is (group, private creator, element within the creator's block).
+ * Private data elements that the Retain Safe Private option keeps: six rows of PS3.15 table E.3.10-1 (the diffusion
+ * parameters research pipelines need; each row checked against a scrape of the 2025b table, see docs/deid.md). The
+ * table lists several hundred more; we keep only these. Every other private element is removed, option or not. An
+ * entry is (group, private creator, element within the creator's block, the table's meaning).
  */
 public final class SafePrivateAttributes {
 
@@ -14,12 +15,12 @@ public final class SafePrivateAttributes {
     }
 
     private static final List<Entry> SAFE = List.of(
-            new Entry(0x0019, "SIEMENS MR HEADER", 0x0C, "B_value"),
-            new Entry(0x0019, "SIEMENS MR HEADER", 0x0D, "DiffusionDirectionality"),
-            new Entry(0x0019, "SIEMENS MR HEADER", 0x0E, "DiffusionGradientDirection"),
-            new Entry(0x0019, "SIEMENS MR HEADER", 0x27, "B_matrix"),
-            new Entry(0x0043, "GEMS_PARM_01", 0x39, "Slop_int_6 ... slop_int_9 (b-value)"),
-            new Entry(0x2001, "Philips Imaging DD 001", 0x03, "Diffusion B-Factor"));
+            new Entry(0x0019, "SIEMENS MR HEADER", 0x0C, "B Value"),
+            new Entry(0x0019, "SIEMENS MR HEADER", 0x0D, "Diffusion Directionality"),
+            new Entry(0x0019, "SIEMENS MR HEADER", 0x0E, "Diffusion Gradient Direction"),
+            new Entry(0x0019, "SIEMENS MR HEADER", 0x27, "B Matrix"),
+            new Entry(0x0043, "GEMS_PARM_01", 0x39, "1st value is B Value"),
+            new Entry(0x2001, "Philips Imaging DD 001", 0x03, "MR Image Diffusion B-Factor"));
 
     private SafePrivateAttributes() {
     }
