@@ -2,6 +2,7 @@ package io.distillery.gateway;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /** The gateway's settings ({@code distillery.*} in application.properties); defaults documented there. */
 @ConfigMapping(prefix = "distillery")
@@ -39,16 +40,53 @@ public interface GatewayConfig {
         String labelColumn();
     }
 
+    /** Defaults for every route; a route overrides them with exchange properties (docs/ingest-options.md). */
     interface Normalize {
         /** Square target grid in pixels. */
         @WithDefault("28")
         int size();
+
+        /** Frame of a multi-frame object: 0-based index or "middle". */
+        @WithDefault("middle")
+        String frame();
+
+        /** CROP, PAD or STRETCH. */
+        @WithDefault("CROP")
+        String aspect();
+
+        /** BILINEAR or BICUBIC. */
+        @WithDefault("BICUBIC")
+        String enlarge();
+
+        /** DATASET, PERCENTILE or MIN_MAX (an explicit window is set with window). */
+        @WithDefault("DATASET")
+        String voi();
+
+        /** Explicit window "centre,width". */
+        Optional<String> window();
+
+        @WithDefault("0")
+        int windowIndex();
+
+        /** Robust window "low,high" percentiles. */
+        @WithDefault("0.5,99.5")
+        String percentiles();
     }
 
     interface Deid {
         /** Name of the environment variable that holds the pseudonymisation secret (never the secret itself). */
         @WithDefault("DISTILLERY_DEID_SECRET")
         String secretEnv();
+
+        /** Comma-separated de-identification options (deid command names); none: basic profile alone. */
+        Optional<String> options();
+
+        /** De-identify instead of quarantining instances that may carry burned-in text. */
+        @WithDefault("false")
+        boolean allowBurnedIn();
+
+        @WithDefault("365")
+        int maxDateShiftDays();
     }
 
     interface Scp {

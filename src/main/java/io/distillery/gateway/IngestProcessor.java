@@ -12,7 +12,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -24,21 +23,18 @@ import org.apache.camel.Processor;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * The {@code ingest} bean of the YAML routes: runs {@link IngestPipeline} on the received file and records the
- * outcome in headers. Any exception propagates, so the dicom:scp consumer answers the C-STORE with a failure and
- * the modality keeps the instance. {@link Startup} builds it at boot, so a missing secret or manifest stops the
- * start instead of the first association.
+ * The {@code ingest} bean of the YAML routes: the gateway's {@link IngestPipeline}, built from its configuration,
+ * run per exchange by {@link RouteIngest} (route options as exchange properties, outcome in headers). Any exception
+ * propagates, so the dicom:scp consumer answers the C-STORE with a failure and the modality keeps the instance.
+ * {@link Startup} builds it at boot, so a missing secret or manifest, or an invalid option, stops the start
+ * instead of the first association.
  */
 @Startup
 @ApplicationScoped
 @Named("ingest")
 public class IngestProcessor implements Processor {
-    public static final String OUTCOME = "DistilleryOutcome";
-    public static final String SAMPLE_KEY = "DistillerySampleKey";
-    public static final String LABEL = "DistilleryLabel";
-
     private JdbcSampleStore store;
-    private IngestPipeline pipeline;
+    private RouteIngest step;
 
     @Inject
     public IngestProcessor(GatewayConfig config, Config mpConfig) {
@@ -46,7 +42,8 @@ public class IngestProcessor implements Processor {
         // resolves the real variable in production; tests supply the same name as a config override.
         String var = config.deid().secretEnv();
         Map<String, String> env = mpConfig.getOptionalValue(var, String.class).map(v -> Map.of(var, v)).orElse(Map.of());
-        Deidentifier deid = new Deidentifier(DeidConfig.of(DeidConfig.secretFromEnvironment(env, var), Set.of()));
+        Deidentifier deid = new Deidentifier(GlobalIngestOptions.deid(config.deid(),
+                DeidConfig.of(DeidConfig.secretFromEnvironment(env, var), Set.of())));
         Labeller labeller;
         try {
             labeller = new Labeller(List.of(CsvManifestRule.load(Path.of(config.labels().csv()),
@@ -56,20 +53,16 @@ public class IngestProcessor implements Processor {
             throw new UncheckedIOException("cannot read label manifest distillery.labels.csv=" + config.labels().csv()
                     + ": " + e.getMessage(), e);
         }
-        int size = config.normalize().size();
+        NormalizeOptions normalize = GlobalIngestOptions.normalize(config.normalize());
         Path dir = Path.of(config.store().dir());
         store = JdbcSampleStore.embedded(dir);
-        pipeline = new IngestPipeline(labeller, deid, NormalizeOptions.of(size, size), store,
-                dir.resolve("quarantine"), dir.resolve("parked"), "dicom:scp");
+        step = new RouteIngest(new IngestPipeline(labeller, deid, normalize, store,
+                dir.resolve("quarantine"), dir.resolve("parked"), "dicom:scp"));
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        Path file = exchange.getMessage().getMandatoryBody(File.class).toPath();
-        IngestPipeline.Outcome outcome = pipeline.ingest(file, exchange.getMessage().getHeaders());
-        exchange.getMessage().setHeader(OUTCOME, outcome.status().name());
-        exchange.getMessage().setHeader(SAMPLE_KEY, outcome.key());
-        exchange.getMessage().setHeader(LABEL, outcome.label());
+        step.process(exchange);
     }
 
     /** The store the routes write to (for health checks and tests). */

@@ -61,7 +61,27 @@ public final class IngestPipeline {
         this.route = route;
     }
 
+    /** The normalisation used when the caller gives none. */
+    public NormalizeOptions normalizeOptions() {
+        return normalize;
+    }
+
+    /** The de-identifier used when the caller gives none. */
+    public Deidentifier deidentifier() {
+        return deidentifier;
+    }
+
+    /** Ingests with the pipeline's own normalisation and de-identification. */
     public Outcome ingest(Path file, Map<String, Object> headers) throws IOException {
+        return ingest(file, headers, normalize, deidentifier);
+    }
+
+    /**
+     * Ingests with the given normalisation and de-identifier in place of the pipeline's (a route's own options);
+     * label rules, store and folders stay the pipeline's.
+     */
+    public Outcome ingest(Path file, Map<String, Object> headers, NormalizeOptions normalize,
+            Deidentifier deidentifier) throws IOException {
         DicomFile in = DicomFile.read(file);
         Attributes original = in.dataset();
         Optional<String> label = labeller.label(original, headers);
@@ -86,13 +106,13 @@ public final class IngestPipeline {
             store.park(new ParkedInstance(key, reason, modality, sopClass, route, kept.toString(), Instant.now()));
             return new Outcome(Status.PARKED, key, null, reason);
         }
-        Sample sample = normalise(ds, in.transferSyntax(), key, label.get(), modality, sopClass);
+        Sample sample = normalise(ds, in.transferSyntax(), key, label.get(), modality, sopClass, normalize);
         boolean added = store.put(sample);
         return new Outcome(added ? Status.STORED : Status.DUPLICATE, key, label.get(), null);
     }
 
     private Sample normalise(Attributes ds, TransferSyntax ts, String key, String label, String modality,
-            String sopClass) {
+            String sopClass, NormalizeOptions normalize) {
         PixelData pixels = PixelData.of(ds, ts);
         int frame = Normalizer.selectFrame(pixels.frames(), normalize);
         DecodedFrame decoded = pixels.frame(frame);
