@@ -13,5 +13,6 @@
  *       accuracy, sensitivity, specificity, harmonic mean, AUC.</li>
  *   <li>{@code data}: the MedMNIST npz reader (the layout the store exports) and the output writers.</li>
  * </ul>
+ * Depends on ND4J and, for the npy/npz format, {@code io.distillery.npy} only.
  */
 package io.distillery.distill;

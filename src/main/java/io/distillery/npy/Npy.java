@@ -65,6 +65,13 @@ public final class Npy {
         }
     }
 
+    /** Reads a {@code .npy} file. */
+    public static NpyArray read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in);
+        }
+    }
+
     /** Reads one array; fails clearly on anything but a C-order version 1/2/3 file whose data is complete. */
     public static NpyArray read(InputStream in) throws IOException {
         byte[] magic = in.readNBytes(8);
@@ -137,9 +144,17 @@ public final class Npy {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 String name = e.getName();
                 if (name.endsWith(".npy")) {
-                    out.put(name.substring(0, name.length() - 4), read(zip));
+                    try {
+                        out.put(name.substring(0, name.length() - 4), read(zip));
+                    } catch (IOException | IllegalArgumentException ex) {
+                        throw new IOException("entry " + name + ": " + ex.getMessage(), ex);
+                    }
                 }
             }
+        }
+        if (out.isEmpty()) {
+            // ZipInputStream reads a file that is no ZIP at all as an empty archive.
+            throw new IOException("holds no .npy arrays (not an npz archive?)");
         }
         return out;
     }

@@ -10,6 +10,8 @@ import io.distillery.distill.ModelSpec;
 import io.distillery.distill.Network;
 import io.distillery.distill.data.ImageSet;
 import io.distillery.distill.data.Standardisation;
+import io.distillery.npy.Npy;
+import io.distillery.npy.NpyArray;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,28 +51,28 @@ public record CompressedModel(ModelSpec spec, long seed, boolean fixedInit, Stan
         int steps = j.get("steps").asInt();
         int perStep = j.get("images_per_step").asInt();
         int epochs = j.get("epochs").asInt();
-        NpyFloats images = NpyFloats.read(dir.resolve(IMAGES));
-        NpyFloats labels = NpyFloats.read(dir.resolve(LABELS));
-        NpyFloats lrs = NpyFloats.read(dir.resolve(LEARNING_RATES));
+        double[] images = floats(dir.resolve(IMAGES));
+        double[] labels = floats(dir.resolve(LABELS));
+        double[] lrs = floats(dir.resolve(LEARNING_RATES));
         int n = steps * perStep;
         int imageSize = spec.channels() * spec.height() * spec.width();
-        if (images.values().length != n * imageSize) {
+        if (images.length != n * imageSize) {
             throw new ShareException(dir.resolve(IMAGES) + ": expected " + n + " images of " + imageSize + " values");
         }
-        if (labels.values().length != n * spec.numClasses()) {
+        if (labels.length != n * spec.numClasses()) {
             throw new ShareException(dir.resolve(LABELS) + ": expected " + n + " x " + spec.numClasses() + " labels");
         }
-        if (lrs.values().length != steps * epochs) {
+        if (lrs.length != steps * epochs) {
             throw new ShareException(dir.resolve(LEARNING_RATES) + ": expected " + steps * epochs + " learning rates");
         }
-        double[] raw = new double[lrs.values().length];
+        double[] raw = new double[lrs.length];
         for (int t = 0; t < raw.length; t++) {
-            double y = lrs.values()[t];
+            double y = lrs[t];
             raw[t] = y > 30 ? y : Math.log(Math.expm1(y)); // inverse softplus: the engine stores η = softplus(raw)
         }
         DistilledData data = new DistilledData(
-                Nd4j.createFromArray(images.values()).reshape(n, spec.channels(), spec.height(), spec.width()),
-                Nd4j.createFromArray(labels.values()).reshape(n, spec.numClasses()),
+                Nd4j.createFromArray(images).reshape(n, spec.channels(), spec.height(), spec.width()),
+                Nd4j.createFromArray(labels).reshape(n, spec.numClasses()),
                 Nd4j.createFromArray(raw), steps, perStep);
         JsonNode st = j.get("standardisation");
         return new CompressedModel(spec, j.get("init_seed").asLong(), "fixed".equals(j.get("init").asText()),
@@ -126,5 +128,19 @@ public record CompressedModel(ModelSpec spec, long seed, boolean fixedInit, Stan
             px[i] = (float) ((from.toUnit(px[i]) - standardisation.mean()) / standardisation.std());
         }
         return new ImageSet(px, set.labels(), set.channels(), set.height(), set.width(), set.numClasses());
+    }
+
+    /** A float32 or float64 array the distillation engine wrote, as doubles. */
+    private static double[] floats(Path file) {
+        NpyArray a;
+        try {
+            a = Npy.read(file);
+        } catch (IOException | RuntimeException e) {
+            throw new ShareException(file + ": unreadable .npy (" + e.getMessage() + ")", e);
+        }
+        if (!a.dtype().equals("<f4") && !a.dtype().equals("<f8")) {
+            throw new ShareException(file + ": expected float32 or float64, got " + a.dtype());
+        }
+        return a.toDoubles();
     }
 }

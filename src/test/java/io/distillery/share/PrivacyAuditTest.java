@@ -37,14 +37,14 @@ class PrivacyAuditTest {
         Path distilled = copyOfRun("copy");
         // distilled image #2 replaced by training image #17 of the cohort, in the model's standardised scale
         NpyArray trainImages = Npy.readNpz(fx.cohort).get("train_images");
-        NpyFloats imgs = NpyFloats.read(distilled.resolve(CompressedModel.IMAGES));
+        NpyArray imgs = Npy.read(distilled.resolve(CompressedModel.IMAGES));
         CompressedModel model = CompressedModel.read(distilled);
-        double[] v = imgs.values().clone();
+        float[] v = imgs.toFloats();
         for (int p = 0; p < 28 * 28; p++) {
             double unit = (trainImages.data()[17 * 784 + p] & 0xFF) / 255.0;
-            v[784 + p] = (unit - model.standardisation().mean()) / model.standardisation().std();
+            v[784 + p] = (float) ((unit - model.standardisation().mean()) / model.standardisation().std());
         }
-        NpyFloats.writeFloat32(distilled.resolve(CompressedModel.IMAGES), imgs.shape(), v);
+        Npy.write(distilled.resolve(CompressedModel.IMAGES), NpyArray.float32(imgs.shape(), v));
         SharePackage p = PackageBuilder.build(distilled, fx.cohort, distilled.resolveSibling("pkg"),
                 SigningKeys.loadOrCreate(fx.key), null);
         PrivacyAudit.Result r = PrivacyAudit.run(p.dir(), fx.cohort, Set.of(), CFG, distilled.resolveSibling("audit"));

@@ -1,68 +1,60 @@
 package io.distillery.distill.data;
 
 import io.distillery.distill.DistillException;
+import io.distillery.npy.Npy;
+import io.distillery.npy.NpyArray;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * A classification dataset in the MedMNIST npz layout: a ZIP of {@code .npy} arrays {@code train_images}
  * (N,H,W) or channels-last (N,H,W,C), {@code train_labels} (N,1) or (N,), optional
  * {@code val_*}, and {@code test_*}. Images are {@code |u1} (scaled by 1/255) or {@code <f4} (taken as
- * [0, 1]); labels are {@code |u1}, {@code <i4} or {@code <i8}. All splits are standardised with the training
- * split's statistics ({@link Standardisation}).
+ * [0, 1]); labels are any integer dtype. All splits are standardised with the training split's statistics
+ * ({@link Standardisation}). The archive is read by {@link Npy}.
  */
 public record NpzDataset(ImageSet train, ImageSet val, ImageSet test, Standardisation standardisation) {
-
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** Reads and standardises the file; {@link DistillException} with a one-line reason if it is malformed. */
     public static NpzDataset read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new DistillException(file + ": no such file");
         }
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            Npy trainX = required(zip, file, "train_images");
-            Npy trainY = required(zip, file, "train_labels");
-            Npy testX = required(zip, file, "test_images");
-            Npy testY = required(zip, file, "test_labels");
-            Npy valX = optional(zip, file, "val_images");
-            Npy valY = valX == null ? null : required(zip, file, "val_labels");
-            int numClasses = 1 + Math.max(max(trainY.labels()), max(testY.labels()));
-            if (numClasses < 2) {
-                throw new DistillException(file + ": needs at least two classes");
-            }
-            float[] trainPixels = trainX.unitPixels();
-            Standardisation st = Standardisation.of(trainPixels);
-            ImageSet train = imageSet(file, "train", trainX, trainPixels, trainY, numClasses, st);
-            ImageSet test = imageSet(file, "test", testX, testX.unitPixels(), testY, numClasses, st);
-            ImageSet val = valX == null ? null : imageSet(file, "val", valX, valX.unitPixels(), valY, numClasses, st);
-            if (test.height() != train.height() || test.width() != train.width()) {
-                throw new DistillException(file + ": test images are not the size of the training images");
-            }
-            return new NpzDataset(train, val, test, st);
-        } catch (java.util.zip.ZipException e) {
-            throw new DistillException(file + ": not a valid npz (ZIP) file: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new DistillException(file + ": cannot read: " + e.getMessage(), e);
+        Map<String, NpyArray> arrays;
+        try {
+            arrays = Npy.readNpz(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DistillException(file + ": not a readable npz file: " + e.getMessage(), e);
         }
+        Split trainX = required(arrays, file, "train_images");
+        Split trainY = required(arrays, file, "train_labels");
+        Split testX = required(arrays, file, "test_images");
+        Split testY = required(arrays, file, "test_labels");
+        Split valX = optional(arrays, file, "val_images");
+        Split valY = valX == null ? null : required(arrays, file, "val_labels");
+        int numClasses = 1 + Math.max(max(trainY.labels()), max(testY.labels()));
+        if (numClasses < 2) {
+            throw new DistillException(file + ": needs at least two classes");
+        }
+        float[] trainPixels = trainX.unitPixels();
+        Standardisation st = Standardisation.of(trainPixels);
+        ImageSet train = imageSet(file, "train", trainX, trainPixels, trainY, numClasses, st);
+        ImageSet test = imageSet(file, "test", testX, testX.unitPixels(), testY, numClasses, st);
+        ImageSet val = valX == null ? null : imageSet(file, "val", valX, valX.unitPixels(), valY, numClasses, st);
+        if (test.height() != train.height() || test.width() != train.width()) {
+            throw new DistillException(file + ": test images are not the size of the training images");
+        }
+        return new NpzDataset(train, val, test, st);
     }
 
-    private static ImageSet imageSet(Path file, String split, Npy x, float[] pixels, Npy y, int numClasses,
+    private static ImageSet imageSet(Path file, String split, Split x, float[] pixels, Split y, int numClasses,
                                      Standardisation st) {
         int[] labels = y.labels();
-        if (labels.length != x.shape[0]) {
-            throw new DistillException(file + ": " + split + " has " + x.shape[0] + " images but " + labels.length
+        if (labels.length != x.shape()[0]) {
+            throw new DistillException(file + ": " + split + " has " + x.shape()[0] + " images but " + labels.length
                     + " labels");
         }
         for (int l : labels) {
@@ -70,13 +62,13 @@ public record NpzDataset(ImageSet train, ImageSet val, ImageSet test, Standardis
                 throw new DistillException(file + ": " + split + "_labels has a negative label");
             }
         }
-        int c = x.shape.length == 4 ? (int) x.shape[3] : 1;
+        int c = x.shape().length == 4 ? x.shape()[3] : 1;
         if (c != 1) {
             // The models take NCHW.
-            pixels = toChannelsFirst(pixels, (int) x.shape[0], (int) x.shape[1], (int) x.shape[2], c);
+            pixels = toChannelsFirst(pixels, x.shape()[0], x.shape()[1], x.shape()[2], c);
         }
         st.applyInPlace(pixels);
-        return new ImageSet(pixels, labels, c, (int) x.shape[1], (int) x.shape[2], numClasses);
+        return new ImageSet(pixels, labels, c, x.shape()[1], x.shape()[2], numClasses);
     }
 
     private static float[] toChannelsFirst(float[] hwc, int n, int h, int w, int c) {
@@ -101,126 +93,65 @@ public record NpzDataset(ImageSet train, ImageSet val, ImageSet test, Standardis
         return m;
     }
 
-    private static Npy required(ZipFile zip, Path file, String name) throws IOException {
-        Npy npy = optional(zip, file, name);
-        if (npy == null) {
+    private static Split required(Map<String, NpyArray> arrays, Path file, String name) {
+        Split a = optional(arrays, file, name);
+        if (a == null) {
             throw new DistillException(file + ": missing array " + name + ".npy");
         }
-        return npy;
+        return a;
     }
 
-    private static Npy optional(ZipFile zip, Path file, String name) throws IOException {
-        ZipEntry e = zip.getEntry(name + ".npy");
-        if (e == null) {
-            return null;
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            return Npy.parse(file + ":" + name, in.readAllBytes());
-        }
+    private static Split optional(Map<String, NpyArray> arrays, Path file, String name) {
+        NpyArray a = arrays.get(name);
+        return a == null ? null : new Split(file + ":" + name, a);
     }
 
-    /** One parsed {@code .npy} array (format 1.0/2.0/3.0, C order). */
-    record Npy(String where, String descr, long[] shape, ByteBuffer data) {
+    /** One array of the archive, named for error messages, read as images or labels. */
+    private record Split(String where, NpyArray array) {
 
-        static Npy parse(String where, byte[] bytes) {
-            if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || bytes[1] != 'N' || bytes[2] != 'U') {
-                throw new DistillException(where + ": not a .npy array (bad magic)");
-            }
-            int major = bytes[6];
-            ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            int headerLen;
-            int start;
-            if (major == 1) {
-                headerLen = bb.getShort(8) & 0xffff;
-                start = 10;
-            } else if (major == 2 || major == 3) {
-                headerLen = bb.getInt(8);
-                start = 12;
-            } else {
-                throw new DistillException(where + ": unsupported .npy version " + major);
-            }
-            if (headerLen < 0 || start + headerLen > bytes.length) {
-                throw new DistillException(where + ": truncated .npy header");
-            }
-            String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
-            Matcher d = DESCR.matcher(header);
-            Matcher f = FORTRAN.matcher(header);
-            Matcher s = SHAPE.matcher(header);
-            if (!d.find() || !f.find() || !s.find()) {
-                throw new DistillException(where + ": malformed .npy header");
-            }
-            if (f.group(1).equals("True")) {
-                throw new DistillException(where + ": Fortran-order arrays are not supported");
-            }
-            String[] dims = s.group(1).split(",");
-            long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(x -> !x.isEmpty())
-                    .mapToLong(Long::parseLong).toArray();
-            long count = 1;
-            for (long v : shape) {
-                count *= v;
-            }
-            int itemSize = switch (d.group(1)) {
-                case "|u1", "<u1", "|i1" -> 1;
-                case "<i4", "<f4" -> 4;
-                case "<i8" -> 8;
-                default -> throw new DistillException(where + ": unsupported dtype " + d.group(1));
-            };
-            int dataStart = start + headerLen;
-            if ((long) bytes.length - dataStart < count * itemSize) {
-                throw new DistillException(where + ": truncated data (" + (bytes.length - dataStart) + " bytes for "
-                        + count + " values)");
-            }
-            ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) (count * itemSize)).slice()
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            return new Npy(where, d.group(1), shape, data);
-        }
-
-        long count() {
-            long c = 1;
-            for (long v : shape) {
-                c *= v;
-            }
-            return c;
+        int[] shape() {
+            return array.shape();
         }
 
         float[] unitPixels() {
+            int[] shape = array.shape();
             if (shape.length != 3 && shape.length != 4) {
                 throw new DistillException(where + ": images must be (N,H,W) or (N,H,W,C), got "
-                        + java.util.Arrays.toString(shape));
+                        + Arrays.toString(shape));
             }
-            int n = (int) count();
-            float[] out = new float[n];
-            switch (descr) {
-                case "|u1", "<u1" -> {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (data.get(i) & 0xff) / 255f;
-                    }
+            double scale = switch (array.dtype()) {
+                case "|u1", "<u1" -> 1 / 255.0;
+                case "<f4" -> 1;
+                default -> throw new DistillException(where + ": images must be uint8 or float32, got "
+                        + array.dtype());
+            };
+            float[] out = array.toFloats();
+            if (scale != 1) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (float) (out[i] * scale);
                 }
-                case "<f4" -> {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = data.getFloat(i * 4);
-                    }
-                }
-                default -> throw new DistillException(where + ": images must be uint8 or float32, got " + descr);
             }
             return out;
         }
 
         int[] labels() {
+            int[] shape = array.shape();
             boolean columnOk = shape.length == 1 || (shape.length == 2 && shape[1] == 1);
             if (!columnOk) {
-                throw new DistillException(where + ": labels must be (N,) or (N,1), got " + java.util.Arrays.toString(shape));
+                throw new DistillException(where + ": labels must be (N,) or (N,1), got " + Arrays.toString(shape));
             }
-            int n = (int) shape[0];
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = switch (descr) {
-                    case "|u1", "<u1" -> data.get(i) & 0xff;
-                    case "|i1" -> data.get(i);
-                    case "<i4" -> data.getInt(i * 4);
-                    case "<i8" -> Math.toIntExact(data.getLong(i * 8));
-                    default -> throw new DistillException(where + ": labels must be integers, got " + descr);
-                };
+            long[] v;
+            try {
+                v = array.toLongs();
+            } catch (IllegalArgumentException e) {
+                throw new DistillException(where + ": labels must be integers, got " + array.dtype(), e);
+            }
+            int[] out = new int[v.length];
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] != (int) v[i]) {
+                    throw new DistillException(where + ": label " + v[i] + " is out of range");
+                }
+                out[i] = (int) v[i];
             }
             return out;
         }

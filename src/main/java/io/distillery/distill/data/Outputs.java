@@ -1,14 +1,15 @@
 package io.distillery.distill.data;
 
 import io.distillery.distill.DistillException;
+import io.distillery.npy.Npy;
+import io.distillery.npy.NpyArray;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,31 +18,11 @@ public final class Outputs {
     private Outputs() {
     }
 
-    /** Writes {@code a} as little-endian float32, C order, .npy format 1.0. */
+    /** Writes {@code a} as little-endian float32, C order, .npy format 1.0 (by {@link Npy}). */
     public static void writeNpy(Path file, INDArray a) {
-        double[] v = a.dup('c').data().asDouble();
-        long[] shape = a.shape();
-        StringBuilder dims = new StringBuilder();
-        for (long s : shape) {
-            dims.append(s).append(", ");
-        }
-        if (shape.length > 1) {
-            dims.setLength(dims.length() - 2);
-        } else if (shape.length == 1) {
-            dims.setLength(dims.length() - 1);
-        }
-        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
-        int total = 10 + header.length() + 1;
-        int pad = (64 - total % 64) % 64;
-        header = header + " ".repeat(pad) + "\n";
-        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-        bb.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
-        for (double x : v) {
-            bb.putFloat((float) x);
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(bb.array());
+        int[] shape = Arrays.stream(a.shape()).mapToInt(Math::toIntExact).toArray();
+        try {
+            Npy.write(file, NpyArray.float32(shape, a.dup('c').data().asFloat()));
         } catch (IOException e) {
             throw new DistillException("cannot write " + file + ": " + e.getMessage(), e);
         }
