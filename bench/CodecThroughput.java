@@ -22,10 +22,10 @@ public final class CodecThroughput {
         long totalFrames = 0;
         long totalNanos = 0;
         for (String file : files) {
-            TestDicomFile dicom;
+            ImageFile dicom;
             List<byte[]> frames;
             try {
-                dicom = TestDicomFile.read(ReferenceTools.corpus(file));
+                dicom = ImageFile.read(ReferenceTools.corpus(file));
                 frames = dicom.compressedFrames();
                 for (byte[] frame : frames) {
                     decoder.decode(frame, dicom.descriptor());

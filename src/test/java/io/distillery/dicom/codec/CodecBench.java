@@ -27,7 +27,7 @@ public final class CodecBench {
         System.out.printf("%-84s %-24s %6s %9s %9s %9s %9s%n", "file", "transfer syntax", "frames", "MB/s",
                 "frames/s", "MB/cpu-s", "fr/cpu-s");
         for (String relative : files) {
-            TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
+            ImageFile file = ImageFile.read(Corpus.file(relative));
             if (file.fragments == null) {
                 continue;
             }

@@ -28,7 +28,7 @@ class CodecFuzzTest {
         "pydicom/SC_rgb_rle_16bit.dcm, 400",
     })
     void mutatedFramesOnlyFailWithDicomException(String relative, int cases) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
+        ImageFile file = ImageFile.read(Corpus.file(relative));
         byte[] original = file.compressedFrames().get(0);
         ImageDescriptor image = file.descriptor();
         FrameDecoder decoder = Codecs.requireDecoder(file.transferSyntax);

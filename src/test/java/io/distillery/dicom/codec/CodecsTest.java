@@ -54,7 +54,7 @@ class CodecsTest {
     @ParameterizedTest
     @ValueSource(strings = {"pydicom-data/HTJ2K_08_RGB.dcm", "pydicom-data/HTJ2KLossless_08_RGB.dcm"})
     void corpusHtj2kFilesFailClearly(String relative) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
+        ImageFile file = ImageFile.read(Corpus.file(relative));
         DicomException e = assertThrows(DicomException.class, () -> Corpus.decodeAll(file));
         assertTrue(e.getMessage().contains(file.transferSyntax) && e.getMessage().contains("High-Throughput"),
                 e.getMessage());

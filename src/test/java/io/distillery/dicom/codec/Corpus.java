@@ -57,7 +57,7 @@ final class Corpus {
     }
 
     /** Decodes every frame of an encapsulated corpus file with the registered decoder, concatenated. */
-    static byte[][] decodeAll(TestDicomFile file) {
+    static byte[][] decodeAll(ImageFile file) {
         FrameDecoder decoder = Codecs.requireDecoder(file.transferSyntax);
         List<byte[]> frames = file.compressedFrames();
         byte[][] out = new byte[frames.size()][];

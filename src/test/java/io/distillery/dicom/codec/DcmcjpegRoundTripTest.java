@@ -52,9 +52,9 @@ class DcmcjpegRoundTripTest {
         args.add(Corpus.file(source).toString());
         args.add(compressed.toString());
         Dcmtk.run("dcmcjpeg", args.toArray(String[]::new));
-        TestDicomFile file = TestDicomFile.read(compressed);
-        TestDicomFile reference = Dcmtk.decompress("dcmdjpeg", compressed, temp);
-        TestDicomFile original = TestDicomFile.read(Corpus.file(source));
+        ImageFile file = ImageFile.read(compressed);
+        ImageFile reference = Dcmtk.decompress("dcmdjpeg", compressed, temp);
+        ImageFile original = ImageFile.read(Corpus.file(source));
         if (options.contains("-ot")) {
             assertEquals(0, file.basicOffsetTable.length);
             assertTrue(file.fragments.size() > file.frames, "frames are fragmented");

@@ -32,13 +32,13 @@ final class Dcmtk {
     }
 
     /** Decompresses a file with the given dcmtk tool (dcmdjpeg, dcmdrle) into tempDir, colour-by-pixel. */
-    static TestDicomFile decompress(String tool, Path input, Path tempDir) throws IOException, InterruptedException {
+    static ImageFile decompress(String tool, Path input, Path tempDir) throws IOException, InterruptedException {
         Path output = Files.createTempFile(tempDir, "dcmtk-", ".dcm");
         if (tool.equals("dcmdjpeg")) {
             run(tool, "+px", input.toString(), output.toString());
         } else {
             run(tool, input.toString(), output.toString());
         }
-        return TestDicomFile.read(output);
+        return ImageFile.read(output);
     }
 }

@@ -23,7 +23,7 @@ class EncapsulatedFramesTest {
     @ValueSource(strings = {"dicomparser/multi-frame/CT0012.fragmented_no_bot_jpeg_ls.80.dcm",
         "dicomparser/multi-frame/CT0012.fragmented_no_bot_jpeg_ls.81.dcm"})
     void splitsFragmentedJpegLsWithoutOffsetTable(String relative) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
+        ImageFile file = ImageFile.read(Corpus.file(relative));
         assertEquals(0, file.basicOffsetTable.length);
         assertTrue(file.fragments.size() > 2);
         List<byte[]> frames = file.compressedFrames();
@@ -39,13 +39,13 @@ class EncapsulatedFramesTest {
 
     @Test
     void usesTheBasicOffsetTable() throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file("dicomparser/multi-frame/CT0012.not_fragmented_bot_rle.dcm"));
+        ImageFile file = ImageFile.read(Corpus.file("dicomparser/multi-frame/CT0012.not_fragmented_bot_rle.dcm"));
         assertEquals(8, file.basicOffsetTable.length);
         List<byte[]> frames = file.compressedFrames();
         assertEquals(2, frames.size());
         assertSame(file.fragments.get(1), frames.get(1));
 
-        TestDicomFile single = TestDicomFile.read(
+        ImageFile single = ImageFile.read(
                 Corpus.file("dicomparser/single-frame/CT1_UNC.fragmented_bot_jpeg_ls.80.dcm"));
         assertTrue(single.fragments.size() > 1);
         List<byte[]> one = single.compressedFrames();

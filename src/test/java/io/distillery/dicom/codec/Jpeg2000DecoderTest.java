@@ -50,7 +50,7 @@ class Jpeg2000DecoderTest {
     @MethodSource("losslessCorpus")
     void losslessDecodesExactlyAsGdcm(String file) throws Exception {
         Path path = corpus(file);
-        byte[] ours = ReferenceTools.decodeAll(decoder, TestDicomFile.read(path));
+        byte[] ours = ReferenceTools.decodeAll(decoder, ImageFile.read(path));
         assertArrayEquals(ReferenceTools.gdcmRaw(path, tmp), ours);
     }
 
@@ -58,7 +58,7 @@ class Jpeg2000DecoderTest {
     @MethodSource("lossyCorpus")
     void lossyDecodesWithinRoundingOfGdcm(String file) throws Exception {
         Path path = corpus(file);
-        TestDicomFile dicom = TestDicomFile.read(path);
+        ImageFile dicom = ImageFile.read(path);
         byte[] ours = ReferenceTools.decodeAll(decoder, dicom);
         double[] diff = ReferenceTools.absDiff(ReferenceTools.gdcmRaw(path, tmp), ours, dicom.descriptor());
         assertTrue(diff[0] <= LOSSY_TOLERANCE, file + ": max abs diff to gdcm " + diff[0]);
@@ -71,15 +71,15 @@ class Jpeg2000DecoderTest {
         "pydicom-data/emri_small_jpeg_2k_lossless.dcm, pydicom-data/emri_small.dcm",
     })
     void losslessMatchesUncompressedOriginal(String compressed, String original) throws Exception {
-        byte[] ours = ReferenceTools.decodeAll(decoder, TestDicomFile.read(corpus(compressed)));
-        assertArrayEquals(TestDicomFile.read(corpus(original)).nativePixelData(), ours);
+        byte[] ours = ReferenceTools.decodeAll(decoder, ImageFile.read(corpus(compressed)));
+        assertArrayEquals(ImageFile.read(corpus(original)).nativePixelData(), ours);
     }
 
     @Test
     void lossyCtIsCloseToTheOriginal() throws Exception {
-        TestDicomFile lossy = TestDicomFile.read(
+        ImageFile lossy = ImageFile.read(
                 corpus("cornerstone/CTImage.dcm_JPEG2000TransferSyntax_1.2.840.10008.1.2.4.91.dcm"));
-        byte[] original = TestDicomFile.read(
+        byte[] original = ImageFile.read(
                 corpus("cornerstone/CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm"))
                 .nativePixelData();
         double[] diff = ReferenceTools.absDiff(original, ReferenceTools.decodeAll(decoder, lossy),
@@ -91,7 +91,7 @@ class Jpeg2000DecoderTest {
 
     @Test
     void colourTransformComesOutAsRgb() throws Exception {
-        TestDicomFile rct = TestDicomFile.read(corpus(JJ2000_DEFECT));
+        ImageFile rct = ImageFile.read(corpus(JJ2000_DEFECT));
         assertEquals("YBR_RCT", rct.descriptor().photometricInterpretation());
         DecodedFrame frame = decoder.decode(rct.compressedFrames().get(0), rct.descriptor());
         assertEquals("RGB", frame.photometricInterpretation());
@@ -105,7 +105,7 @@ class Jpeg2000DecoderTest {
     @Test
     void knownJj2000DefectOnGdcmTextGbrStillPresent() throws Exception {
         Path path = corpus(JJ2000_DEFECT);
-        TestDicomFile dicom = TestDicomFile.read(path);
+        ImageFile dicom = ImageFile.read(path);
         byte[] ours = ReferenceTools.decodeAll(decoder, dicom);
         byte[] gdcm = ReferenceTools.gdcmRaw(path, tmp);
         double[] diff = ReferenceTools.absDiff(gdcm, ours, dicom.descriptor());
@@ -115,8 +115,8 @@ class Jpeg2000DecoderTest {
 
     @Test
     void signednessMismatchPassesBitsThroughAndPixelRepresentationGoverns() throws Exception {
-        TestDicomFile siz0 = TestDicomFile.read(corpus("pylibjpeg-data/TOSHIBA_J2K_SIZ0_PixRep1.dcm"));
-        TestDicomFile siz1 = TestDicomFile.read(corpus("pylibjpeg-data/TOSHIBA_J2K_SIZ1_PixRep0.dcm"));
+        ImageFile siz0 = ImageFile.read(corpus("pylibjpeg-data/TOSHIBA_J2K_SIZ0_PixRep1.dcm"));
+        ImageFile siz1 = ImageFile.read(corpus("pylibjpeg-data/TOSHIBA_J2K_SIZ1_PixRep0.dcm"));
         int[] range0 = range(ReferenceTools.decodeAll(decoder, siz0), siz0.descriptor());
         int[] range1 = range(ReferenceTools.decodeAll(decoder, siz1), siz1.descriptor());
         // CT read as signed (Pixel Representation 1) shows air below zero, as gdcm and pydicom show it.
@@ -126,7 +126,7 @@ class Jpeg2000DecoderTest {
 
     @Test
     void corruptSizMarkerIsAnError() throws Exception {
-        TestDicomFile dicom = TestDicomFile.read(corpus(CORRUPT_SIZ));
+        ImageFile dicom = ImageFile.read(corpus(CORRUPT_SIZ));
         DicomException e = assertThrows(DicomException.class,
                 () -> decoder.decode(dicom.compressedFrames().get(0), dicom.descriptor()));
         assertTrue(e.getMessage().contains("but the dataset says 256x1024"), e.getMessage());
@@ -135,7 +135,7 @@ class Jpeg2000DecoderTest {
     @Test
     void truncatedCodestreamIsAnErrorNotZeroFilled() throws Exception {
         for (String file : List.of("pydicom/MR_small_jp2klossless.dcm", "pylibjpeg-data/ELSCINT1_JP2vsJ2K.dcm")) {
-            TestDicomFile dicom = TestDicomFile.read(corpus(file));
+            ImageFile dicom = ImageFile.read(corpus(file));
             byte[] frame = dicom.compressedFrames().get(0);
             for (int cut : new int[] {0, 3, 30, 200, frame.length / 2, frame.length - 3}) {
                 byte[] truncated = Arrays.copyOf(frame, cut);
@@ -151,10 +151,10 @@ class Jpeg2000DecoderTest {
     void concurrentDecodesGiveTheSameResultAsSequentialOnes() throws Exception {
         List<String> files = List.of("pydicom/MR_small_jp2klossless.dcm", "pydicom/SC_rgb_gdcm_KY.dcm",
                 "pydicom-data/emri_small_jpeg_2k_lossless.dcm", "pylibjpeg-data/ELSCINT1_JP2vsJ2K.dcm");
-        List<TestDicomFile> dicoms = new ArrayList<>();
+        List<ImageFile> dicoms = new ArrayList<>();
         List<byte[]> sequential = new ArrayList<>();
         for (String f : files) {
-            TestDicomFile d = TestDicomFile.read(corpus(f));
+            ImageFile d = ImageFile.read(corpus(f));
             dicoms.add(d);
             sequential.add(ReferenceTools.decodeAll(decoder, d));
         }
@@ -162,7 +162,7 @@ class Jpeg2000DecoderTest {
         try {
             List<Future<byte[]>> results = new ArrayList<>();
             for (int round = 0; round < 2; round++) {
-                for (TestDicomFile d : dicoms) {
+                for (ImageFile d : dicoms) {
                     results.add(pool.submit(() -> ReferenceTools.decodeAll(decoder, d)));
                 }
             }

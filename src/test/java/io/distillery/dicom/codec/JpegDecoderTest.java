@@ -36,8 +36,8 @@ class JpegDecoderTest {
     @ParameterizedTest
     @MethodSource("jpegCorpusFiles")
     void decodesLikeDcmdjpeg(String relative) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
-        TestDicomFile reference = Dcmtk.decompress("dcmdjpeg", Corpus.file(relative), temp);
+        ImageFile file = ImageFile.read(Corpus.file(relative));
+        ImageFile reference = Dcmtk.decompress("dcmdjpeg", Corpus.file(relative), temp);
         FrameDecoder decoder = Codecs.requireDecoder(file.transferSyntax);
         List<byte[]> frames = file.compressedFrames();
         assertEquals(reference.frames, frames.size());
@@ -69,8 +69,8 @@ class JpegDecoderTest {
         "pydicom/SC_rgb_jpeg_gdcm.dcm,pydicom-data/SC_rgb.dcm",
     })
     void losslessEqualsUncompressedOriginal(String compressed, String original) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(compressed));
-        TestDicomFile reference = TestDicomFile.read(Corpus.file(original));
+        ImageFile file = ImageFile.read(Corpus.file(compressed));
+        ImageFile reference = ImageFile.read(Corpus.file(original));
         byte[][] decoded = Corpus.decodeAll(file);
         assertEquals(reference.frames, decoded.length);
         for (int i = 0; i < decoded.length; i++) {
@@ -80,24 +80,24 @@ class JpegDecoderTest {
 
     @Test
     void ybrIsConvertedToRgbAndReportedSo() throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file("pydicom/SC_rgb_dcmtk_+eb+cy+s2.dcm"));
+        ImageFile file = ImageFile.read(Corpus.file("pydicom/SC_rgb_dcmtk_+eb+cy+s2.dcm"));
         assertEquals("YBR_FULL_422", file.photometric);
         DecodedFrame frame = Codecs.requireDecoder(file.transferSyntax)
                 .decode(file.compressedFrames().get(0), file.descriptor());
         assertEquals("RGB", frame.photometricInterpretation());
         // the lossy YBR_FULL_422 copy stays close to the RGB original it was made from
-        TestDicomFile original = TestDicomFile.read(Corpus.file("pydicom-data/SC_rgb.dcm"));
+        ImageFile original = ImageFile.read(Corpus.file("pydicom-data/SC_rgb.dcm"));
         long max = Corpus.maxAbsDiff(frame.data(), original.nativeFrame(0), 8);
         assertTrue(max < 40, "max diff to the RGB original " + max);
     }
 
     @Test
     void rgbWithoutColourTransformIsNotConverted() throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file("pydicom/SC_rgb_dcmtk_+eb+cr.dcm"));
+        ImageFile file = ImageFile.read(Corpus.file("pydicom/SC_rgb_dcmtk_+eb+cr.dcm"));
         DecodedFrame frame = Codecs.requireDecoder(file.transferSyntax)
                 .decode(file.compressedFrames().get(0), file.descriptor());
         assertEquals("RGB", frame.photometricInterpretation());
-        TestDicomFile original = TestDicomFile.read(Corpus.file("pydicom-data/SC_rgb.dcm"));
+        ImageFile original = ImageFile.read(Corpus.file("pydicom-data/SC_rgb.dcm"));
         long max = Corpus.maxAbsDiff(frame.data(), original.nativeFrame(0), 8);
         assertTrue(max < 40, "max diff to the RGB original " + max);
     }
@@ -112,7 +112,7 @@ class JpegDecoderTest {
 
     @Test
     void mismatchedDimensionsAreRejectedBeforeAllocating() throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file("pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm"));
+        ImageFile file = ImageFile.read(Corpus.file("pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm"));
         byte[] frame = file.compressedFrames().get(0);
         DicomException e = assertThrows(DicomException.class,
                 () -> new JpegDecoder().decode(frame, descriptor(50, 100, 1, 8)));
@@ -137,7 +137,7 @@ class JpegDecoderTest {
 
     @Test
     void truncatedFrameIsRejected() throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file("pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm"));
+        ImageFile file = ImageFile.read(Corpus.file("pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm"));
         byte[] frame = file.compressedFrames().get(0);
         byte[] truncated = Arrays.copyOf(frame, frame.length / 2);
         DicomException e = assertThrows(DicomException.class,

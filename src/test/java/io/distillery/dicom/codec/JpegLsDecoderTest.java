@@ -36,14 +36,14 @@ class JpegLsDecoderTest {
     @MethodSource("jpegLsCorpus")
     void decodesExactlyAsDcmdjpls(String file) throws Exception {
         Path path = corpus(file);
-        byte[] ours = ReferenceTools.decodeAll(decoder, TestDicomFile.read(path));
+        byte[] ours = ReferenceTools.decodeAll(decoder, ImageFile.read(path));
         assertArrayEquals(ReferenceTools.dcmdjpls(path, tmp), ours);
     }
 
     @Test
     void decodesSevenBitFileExactlyAsGdcm() throws Exception {
         Path path = corpus(SEVEN_BIT);
-        byte[] ours = ReferenceTools.decodeAll(decoder, TestDicomFile.read(path));
+        byte[] ours = ReferenceTools.decodeAll(decoder, ImageFile.read(path));
         assertArrayEquals(ReferenceTools.gdcmRaw(path, tmp), ours);
     }
 
@@ -60,17 +60,17 @@ class JpegLsDecoderTest {
         "cornerstone/CTImage.dcm_JPEGLSLosslessTransferSyntax_1.2.840.10008.1.2.4.80.dcm, cornerstone/CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm",
     })
     void losslessMatchesUncompressedOriginal(String compressed, String original) throws Exception {
-        byte[] ours = ReferenceTools.decodeAll(decoder, TestDicomFile.read(corpus(compressed)));
-        assertArrayEquals(TestDicomFile.read(corpus(original)).nativePixelData(), ours);
+        byte[] ours = ReferenceTools.decodeAll(decoder, ImageFile.read(corpus(compressed)));
+        assertArrayEquals(ImageFile.read(corpus(original)).nativePixelData(), ours);
     }
 
     @Test
     void allInterleaveModesGiveTheSameRgbImage() throws Exception {
-        TestDicomFile none = TestDicomFile.read(corpus("pydicom-data/JLSL_RGB_ILV0.dcm"));
+        ImageFile none = ImageFile.read(corpus("pydicom-data/JLSL_RGB_ILV0.dcm"));
         assertEquals(0, interleaveMode(none.compressedFrames().get(0)));
         byte[] ilv0 = ReferenceTools.decodeAll(decoder, none);
         for (int mode = 1; mode <= 2; mode++) {
-            TestDicomFile file = TestDicomFile.read(corpus("pydicom-data/JLSL_RGB_ILV" + mode + ".dcm"));
+            ImageFile file = ImageFile.read(corpus("pydicom-data/JLSL_RGB_ILV" + mode + ".dcm"));
             assertEquals(mode, interleaveMode(file.compressedFrames().get(0)));
             assertArrayEquals(ilv0, ReferenceTools.decodeAll(decoder, file), "ILV " + mode);
         }
@@ -85,10 +85,10 @@ class JpegLsDecoderTest {
         "pydicom-data/JLSN_RGB_ILV0.dcm, pydicom-data/JLSL_RGB_ILV0.dcm",
     })
     void nearLosslessStaysWithinNear(String compressed, String original) throws Exception {
-        TestDicomFile file = TestDicomFile.read(corpus(compressed));
+        ImageFile file = ImageFile.read(corpus(compressed));
         int near = nearParameter(file.compressedFrames().get(0));
         assertTrue(near > 0, "file is really near-lossless");
-        TestDicomFile reference = TestDicomFile.read(corpus(original));
+        ImageFile reference = ImageFile.read(corpus(original));
         byte[] expected = reference.nativePixelData() != null ? reference.nativePixelData()
                 : ReferenceTools.decodeAll(decoder, reference);
         double[] diff = ReferenceTools.absDiff(expected, ReferenceTools.decodeAll(decoder, file), file.descriptor());
@@ -98,7 +98,7 @@ class JpegLsDecoderTest {
 
     @Test
     void truncatedStreamIsReportedNotPadded() throws Exception {
-        TestDicomFile file = TestDicomFile.read(corpus("pydicom/MR_small_jpeg_ls_lossless.dcm"));
+        ImageFile file = ImageFile.read(corpus("pydicom/MR_small_jpeg_ls_lossless.dcm"));
         byte[] frame = file.compressedFrames().get(0);
         for (int cut : new int[] {0, 1, 3, 20, frame.length / 2, frame.length - 40, frame.length - 2}) {
             byte[] truncated = Arrays.copyOf(frame, cut);
@@ -110,7 +110,7 @@ class JpegLsDecoderTest {
 
     @Test
     void dimensionMismatchWithDatasetIsAnError() throws Exception {
-        TestDicomFile file = TestDicomFile.read(corpus("pydicom/MR_small_jpeg_ls_lossless.dcm"));
+        ImageFile file = ImageFile.read(corpus("pydicom/MR_small_jpeg_ls_lossless.dcm"));
         ImageDescriptor d = file.descriptor();
         ImageDescriptor wrong = new ImageDescriptor(d.rows() * 2, d.columns(), 1, 16, 16, 1, "MONOCHROME2", 0, 1);
         DicomException e = assertThrows(DicomException.class,

@@ -48,7 +48,7 @@ class JpegLsEncoderVariantsTest {
         String log = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + log);
 
-        TestDicomFile file = TestDicomFile.read(encoded);
+        ImageFile file = ImageFile.read(encoded);
         byte[] first = file.compressedFrames().get(0);
         assertEquals(near, JpegLsDecoderTest.nearParameter(first), "NEAR in the stream");
         if (options.contains("+t1")) {
@@ -58,7 +58,7 @@ class JpegLsEncoderVariantsTest {
         if (dcmdjplsDecodes) {
             assertArrayEquals(ReferenceTools.dcmdjpls(encoded, tmp), ours);
         }
-        byte[] native_ = TestDicomFile.read(original).nativePixelData();
+        byte[] native_ = ImageFile.read(original).nativePixelData();
         double[] diff = ReferenceTools.absDiff(native_, ours, file.descriptor());
         assertTrue(diff[0] <= near, "max abs diff " + diff[0] + " exceeds NEAR " + near);
     }

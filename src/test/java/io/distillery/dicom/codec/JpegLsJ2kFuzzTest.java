@@ -43,7 +43,7 @@ class JpegLsJ2kFuzzTest {
         int cases = 0;
         long slowest = 0;
         for (String file : files) {
-            TestDicomFile dicom = TestDicomFile.read(corpus(file));
+            ImageFile dicom = ImageFile.read(corpus(file));
             ImageDescriptor image = dicom.descriptor();
             byte[] original = dicom.compressedFrames().get(0);
             // Warm up first: class loading and JIT make the very first JJ2000 decode take seconds.

@@ -30,7 +30,7 @@ class JpegLsRestartMarkerTest {
     @ParameterizedTest
     @ValueSource(strings = {"+il", "+is"})
     void decodesStreamWithRestartInterval(String interleave) throws Exception {
-        TestDicomFile original = TestDicomFile.read(corpus("pydicom-data/SC_rgb.dcm"));
+        ImageFile original = ImageFile.read(corpus("pydicom-data/SC_rgb.dcm"));
         ImageDescriptor image = original.descriptor();
         byte[] pixels = original.nativePixelData();
         int half = image.rows() / 2;
@@ -63,7 +63,7 @@ class JpegLsRestartMarkerTest {
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
-        return TestDicomFile.read(out).compressedFrames().get(0);
+        return ImageFile.read(out).compressedFrames().get(0);
     }
 
     /** SOI..scan data of the top half, RST0, scan data of the bottom half, EOI; frame height and DRI patched. */

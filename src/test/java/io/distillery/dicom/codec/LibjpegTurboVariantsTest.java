@@ -52,7 +52,7 @@ class LibjpegTurboVariantsTest {
     }
 
     private byte[] cjpeg(String options) throws Exception {
-        TestDicomFile source = TestDicomFile.read(Corpus.file("pydicom-data/SC_rgb.dcm"));
+        ImageFile source = ImageFile.read(Corpus.file("pydicom-data/SC_rgb.dcm"));
         Path ppm = temp.resolve("in.ppm");
         ByteArrayOutputStream pnm = new ByteArrayOutputStream();
         pnm.writeBytes("P6\n100 100\n255\n".getBytes(StandardCharsets.US_ASCII));

@@ -20,10 +20,10 @@ class LosslessRestartTest {
     @ParameterizedTest(name = "predictor {0}, restart every {1} samples")
     @CsvSource({"1, 64", "1, 128", "7, 64", "4, 192", "6, 4096"})
     void restartIntervalsDecodeLikeDcmdjpeg(int predictor, int restartInterval) throws Exception {
-        TestDicomFile original = TestDicomFile.read(Corpus.file("pydicom/MR_small.dcm"));
+        ImageFile original = ImageFile.read(Corpus.file("pydicom/MR_small.dcm"));
         Path template = temp.resolve("template.dcm");
         Dcmtk.run("dcmcjpeg", "+el", Corpus.file("pydicom/MR_small.dcm").toString(), template.toString());
-        TestDicomFile jpegFile = TestDicomFile.read(template);
+        ImageFile jpegFile = ImageFile.read(template);
 
         byte[] pixels = original.nativeFrame(0);
         int[] samples = new int[pixels.length / 2];
@@ -36,7 +36,7 @@ class LosslessRestartTest {
         assertArrayEquals(pixels, ours.data(), "our decode");
         Path spliced = temp.resolve("restart.dcm");
         Files.write(spliced, jpegFile.withEncapsulatedFrames(new byte[][] {frame}));
-        TestDicomFile dcmtk = Dcmtk.decompress("dcmdjpeg", spliced, temp);
+        ImageFile dcmtk = Dcmtk.decompress("dcmdjpeg", spliced, temp);
         assertArrayEquals(pixels, dcmtk.nativeFrame(0), "dcmdjpeg's decode of the test encoder's output");
     }
 

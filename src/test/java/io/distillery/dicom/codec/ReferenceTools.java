@@ -49,7 +49,7 @@ final class ReferenceTools {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + log);
         }
-        return TestDicomFile.read(output).nativePixelData();
+        return ImageFile.read(output).nativePixelData();
     }
 
     static byte[] dcmdjpls(Path input, Path workDir) throws IOException, InterruptedException {
@@ -61,7 +61,7 @@ final class ReferenceTools {
     }
 
     /** Decodes every frame of a corpus file and joins them, as a native multi-frame Pixel Data would hold them. */
-    static byte[] decodeAll(FrameDecoder decoder, TestDicomFile file) {
+    static byte[] decodeAll(FrameDecoder decoder, ImageFile file) {
         ImageDescriptor image = file.descriptor();
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (byte[] frame : file.compressedFrames()) {

@@ -33,8 +33,8 @@ class RleCodecTest {
     @ParameterizedTest
     @MethodSource("rleCorpusFiles")
     void decodesLikeDcmdrle(String relative) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
-        TestDicomFile reference = Dcmtk.decompress("dcmdrle", Corpus.file(relative), temp);
+        ImageFile file = ImageFile.read(Corpus.file(relative));
+        ImageFile reference = Dcmtk.decompress("dcmdrle", Corpus.file(relative), temp);
         byte[][] decoded = Corpus.decodeAll(file);
         assertEquals(reference.frames, decoded.length);
         for (int i = 0; i < decoded.length; i++) {
@@ -56,8 +56,8 @@ class RleCodecTest {
         "pydicom/rtdose_rle.dcm,pydicom/rtdose.dcm",
     })
     void decodeEqualsUncompressedOriginal(String compressed, String original) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(compressed));
-        TestDicomFile reference = TestDicomFile.read(Corpus.file(original));
+        ImageFile file = ImageFile.read(Corpus.file(compressed));
+        ImageFile reference = ImageFile.read(Corpus.file(original));
         byte[][] decoded = Corpus.decodeAll(file);
         assertEquals(reference.frames, decoded.length);
         for (int i = 0; i < decoded.length; i++) {
@@ -69,7 +69,7 @@ class RleCodecTest {
     @ParameterizedTest
     @MethodSource("rleCorpusFiles")
     void reencodedFramesRoundTripAndDecodeInDcmdrle(String relative) throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file(relative));
+        ImageFile file = ImageFile.read(Corpus.file(relative));
         byte[][] decoded = Corpus.decodeAll(file);
         byte[][] encoded = new byte[decoded.length][];
         for (int i = 0; i < decoded.length; i++) {
@@ -79,7 +79,7 @@ class RleCodecTest {
         }
         Path spliced = temp.resolve("ours.dcm");
         Files.write(spliced, file.withEncapsulatedFrames(encoded));
-        TestDicomFile dcmtk = Dcmtk.decompress("dcmdrle", spliced, temp);
+        ImageFile dcmtk = Dcmtk.decompress("dcmdrle", spliced, temp);
         for (int i = 0; i < decoded.length; i++) {
             assertArrayEquals(decoded[i], dcmtk.nativeFrame(i), relative + " frame " + i + " decoded by dcmdrle");
         }
@@ -90,10 +90,10 @@ class RleCodecTest {
     @ValueSource(strings = {"pydicom/MR_small.dcm", "pydicom-data/SC_rgb.dcm", "pydicom-data/SC_rgb_16bit.dcm",
         "pydicom/rtdose.dcm", "pydicom/SC_rgb_small_odd.dcm", "pydicom/CT_small.dcm"})
     void decodesDcmcrleOutput(String relative) throws Exception {
-        TestDicomFile original = TestDicomFile.read(Corpus.file(relative));
+        ImageFile original = ImageFile.read(Corpus.file(relative));
         Path compressed = temp.resolve("dcmcrle.dcm");
         Dcmtk.run("dcmcrle", Corpus.file(relative).toString(), compressed.toString());
-        TestDicomFile file = TestDicomFile.read(compressed);
+        ImageFile file = ImageFile.read(compressed);
         assertEquals(Corpus.RLE, file.transferSyntax);
         byte[][] decoded = Corpus.decodeAll(file);
         for (int i = 0; i < decoded.length; i++) {
@@ -124,7 +124,7 @@ class RleCodecTest {
 
     @Test
     void rejectsCorruptFrames() throws Exception {
-        TestDicomFile file = TestDicomFile.read(Corpus.file("pydicom/MR_small_RLE.dcm"));
+        ImageFile file = ImageFile.read(Corpus.file("pydicom/MR_small_RLE.dcm"));
         byte[] frame = file.compressedFrames().get(0);
         ImageDescriptor image = file.descriptor();
         assertThrows(DicomException.class, () -> rle.decode(Arrays.copyOf(frame, 40), image));
