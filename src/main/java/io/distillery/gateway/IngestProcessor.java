@@ -8,7 +8,6 @@ import io.distillery.labels.CsvManifestRule;
 import io.distillery.labels.Labeller;
 import io.distillery.store.JdbcSampleStore;
 import io.quarkus.runtime.Startup;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -37,11 +36,12 @@ public class IngestProcessor implements Processor {
     public static final String SAMPLE_KEY = "DistillerySampleKey";
     public static final String LABEL = "DistilleryLabel";
 
-    private JdbcSampleStore store;
-    private IngestPipeline pipeline;
+    private final JdbcSampleStore store;
+    private final IngestPipeline pipeline;
 
     @Inject
-    public IngestProcessor(GatewayConfig config, Config mpConfig) {
+    public IngestProcessor(GatewayConfig config, Config mpConfig, JdbcSampleStore store) {
+        this.store = store;
         // The secret is read through MicroProfile Config under the variable's own name: its environment source
         // resolves the real variable in production; tests supply the same name as a config override.
         String var = config.deid().secretEnv();
@@ -58,7 +58,6 @@ public class IngestProcessor implements Processor {
         }
         int size = config.normalize().size();
         Path dir = Path.of(config.store().dir());
-        store = JdbcSampleStore.embedded(dir);
         pipeline = new IngestPipeline(labeller, deid, NormalizeOptions.of(size, size), store,
                 dir.resolve("quarantine"), dir.resolve("parked"), "dicom:scp");
     }
@@ -75,10 +74,5 @@ public class IngestProcessor implements Processor {
     /** The store the routes write to (for health checks and tests). */
     public JdbcSampleStore store() {
         return store;
-    }
-
-    @PreDestroy
-    void close() {
-        store.close();
     }
 }
