@@ -22,6 +22,22 @@ public interface GatewayConfig {
         /** Folder of the embedded sample store (also holds parked/ and quarantine/). */
         @WithDefault("data/store")
         String dir();
+
+        /**
+         * JDBC URL of the store's database; absent means the embedded H2 file in {@link #dir()}. Replicas that
+         * share work point this at one PostgreSQL ({@code jdbc:postgresql://host:5432/distillery}).
+         */
+        Optional<String> jdbcUrl();
+
+        @WithDefault("distillery")
+        String username();
+
+        /** From the environment (DISTILLERY_STORE_PASSWORD), never from a file in the repository. */
+        Optional<String> password();
+
+        /** Most connections one gateway process opens. */
+        @WithDefault("16")
+        int maxConnections();
     }
 
     interface Labels {

@@ -8,7 +8,6 @@ import io.distillery.labels.CsvManifestRule;
 import io.distillery.labels.Labeller;
 import io.distillery.store.JdbcSampleStore;
 import io.quarkus.runtime.Startup;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -33,11 +32,12 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 @Named("ingest")
 public class IngestProcessor implements Processor {
-    private JdbcSampleStore store;
-    private RouteIngest step;
+    private final JdbcSampleStore store;
+    private final RouteIngest step;
 
     @Inject
-    public IngestProcessor(GatewayConfig config, Config mpConfig) {
+    public IngestProcessor(GatewayConfig config, Config mpConfig, JdbcSampleStore store) {
+        this.store = store;
         // The secret is read through MicroProfile Config under the variable's own name: its environment source
         // resolves the real variable in production; tests supply the same name as a config override.
         String var = config.deid().secretEnv();
@@ -55,7 +55,6 @@ public class IngestProcessor implements Processor {
         }
         NormalizeOptions normalize = GlobalIngestOptions.normalize(config.normalize());
         Path dir = Path.of(config.store().dir());
-        store = JdbcSampleStore.embedded(dir);
         step = new RouteIngest(new IngestPipeline(labeller, deid, normalize, store,
                 dir.resolve("quarantine"), dir.resolve("parked"), "dicom:scp"));
     }
@@ -68,10 +67,5 @@ public class IngestProcessor implements Processor {
     /** The store the routes write to (for health checks and tests). */
     public JdbcSampleStore store() {
         return store;
-    }
-
-    @PreDestroy
-    void close() {
-        store.close();
     }
 }

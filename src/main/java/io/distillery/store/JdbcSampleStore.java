@@ -42,14 +42,10 @@ public final class JdbcSampleStore implements SampleStore {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/store").load().migrate();
     }
 
-    /**
-     * An embedded H2 database in {@code directory}. WRITE_DELAY=0 makes every commit reach the file before
-     * {@link #put} returns (H2's default delays writes by up to half a second, which a SIGKILL would lose).
-     */
+    /** An embedded H2 database in {@code directory} (see {@link StoreDataSources#embeddedUrl}). */
     public static JdbcSampleStore embedded(Path directory) {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + directory.toAbsolutePath().resolve("samples")
-                + ";MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        ds.setURL(StoreDataSources.embeddedUrl(directory));
         ds.setUser("distillery");
         ds.setPassword("");
         return new JdbcSampleStore(ds, () -> {
