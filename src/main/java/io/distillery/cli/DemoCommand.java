@@ -30,6 +30,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + " throw-away one and says so (default ${DEFAULT-VALUE})")
     String secretEnv;
 
+    @Option(names = "--review-base-url", defaultValue = Demo.Settings.DEFAULT_REVIEW_BASE_URL,
+            description = "where `serve` shows the review page, for review_url (default ${DEFAULT-VALUE})")
+    String reviewBaseUrl;
+
     @Override
     public Integer call() throws Exception {
         String env = System.getenv(secretEnv);
@@ -41,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             secret = env.getBytes(StandardCharsets.UTF_8);
         }
-        new Demo(new Demo.Settings(samples, out, iterations, seed, secret), System.out).run();
+        new Demo(new Demo.Settings(samples, out, iterations, seed, secret, reviewBaseUrl), System.out).run();
         return 0;
     }
 }

@@ -21,7 +21,15 @@ import io.distillery.imaging.NormalizeOptions;
 import io.distillery.ingest.IngestPipeline;
 import io.distillery.labels.CsvManifestRule;
 import io.distillery.labels.Labeller;
+import io.agroal.api.AgroalDataSource;
+import io.distillery.review.AuditAction;
+import io.distillery.review.AuditTrail;
+import io.distillery.review.ReviewGate;
+import io.distillery.review.ReviewItem;
+import io.distillery.review.ReviewQueue;
+import io.distillery.share.SharePackage;
 import io.distillery.store.CohortExport;
+import io.distillery.store.StoreDataSources;
 import io.distillery.store.JdbcSampleStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,8 +51,12 @@ import java.util.stream.Stream;
  */
 public final class Demo {
     /** Settings of one run. */
-    public record Settings(Path samples, Path out, int iterations, long seed, byte[] secret) {
+    public record Settings(Path samples, Path out, int iterations, long seed, byte[] secret, String reviewBaseUrl) {
+        /** The address {@code serve} shows the review page at by default (quarkus.http.host/port). */
+        public static final String DEFAULT_REVIEW_BASE_URL = "http://127.0.0.1:8080";
     }
+
+    private static final String ACTOR = "demo";
 
     private final Settings s;
     private final PrintStream log;
@@ -54,8 +66,30 @@ public final class Demo {
         this.log = log;
     }
 
-    /** Runs every stage; returns the summary also written to OUT/summary.json. */
+    /**
+     * Runs every stage; returns the summary also written to OUT/summary.json. A failed stage is recorded in the
+     * store's audit trail before the error propagates.
+     */
     public Map<String, Object> run() throws Exception {
+        try {
+            return stages();
+        } catch (Exception | Error e) {
+            try (AgroalDataSource db = storeDatabase()) {
+                new AuditTrail(db).record(ACTOR, AuditAction.FAILURE, Map.of("stage", "demo",
+                        "error", String.valueOf(e.getMessage())));
+            } catch (RuntimeException recordFailed) {
+                e.addSuppressed(recordFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** The embedded store's database, the same H2 file the gateway opens when distillery.store.dir points here. */
+    private AgroalDataSource storeDatabase() {
+        return StoreDataSources.pooled(StoreDataSources.embeddedUrl(s.out().resolve("store")), "distillery", null, 2);
+    }
+
+    private Map<String, Object> stages() throws Exception {
         Files.createDirectories(s.out());
         List<Path> files;
         try (Stream<Path> st = Files.list(s.samples())) {
@@ -104,6 +138,20 @@ public final class Demo {
             log.printf("      train %d, val %d, test %d images of %dx%d%n", cohort.train(), cohort.val(),
                     cohort.test(), cohort.height(), cohort.width());
         }
+        // The sample store is closed (H2 shut down) by now; the review queue and audit trail open the same file.
+        try (AgroalDataSource db = storeDatabase()) {
+            ReviewGate gate = new ReviewGate(new ReviewQueue(db), new AuditTrail(db));
+            Map<String, Object> ingest = new LinkedHashMap<>();
+            ingest.put("sent", sent);
+            ingest.put("failed", failed);
+            outcomes.forEach((k, v) -> ingest.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+            gate.trail().record(ACTOR, AuditAction.INGEST, ingest);
+            return distilAndPackage(gate, storeDir, outcomes, sent, failed, start);
+        }
+    }
+
+    private Map<String, Object> distilAndPackage(ReviewGate gate, Path storeDir,
+            Map<IngestPipeline.Status, Integer> outcomes, int sent, int failed, long start) throws Exception {
         log.println("[3/5] distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU");
         Path distilled = s.out().resolve("distilled");
         int rc = DistilleryCommand.execute("distill", "--data", s.out().resolve("cohort.npz").toString(), "--out",
@@ -114,6 +162,13 @@ public final class Demo {
             throw new IOException("distillation failed (exit " + rc + ")");
         }
         JsonNode metrics = new ObjectMapper().readTree(distilled.resolve("metrics.json").toFile());
+        Map<String, Object> distillation = new LinkedHashMap<>();
+        distillation.put("iterations", s.iterations());
+        distillation.put("seed", s.seed());
+        for (String k : new String[] {"acc_distilled", "acc_random_real", "acc_full", "compression_ratio"}) {
+            distillation.put(k, metrics.path(k).asDouble());
+        }
+        gate.trail().record(ACTOR, AuditAction.DISTILLATION, distillation);
         log.println("[4/5] building the signed package and running the privacy audit");
         Path pkg = s.out().resolve("package");
         rc = DistilleryCommand.execute("package", "build", "--distilled", distilled.toString(), "--cohort",
@@ -124,6 +179,9 @@ public final class Demo {
         }
         Path auditDir = pkg.resolveSibling(pkg.getFileName() + "-audit");
         JsonNode audit = new ObjectMapper().readTree(auditDir.resolve("audit.json").toFile());
+        SharePackage shared = ReviewGate.readPackage(pkg);
+        ReviewItem queued = gate.submit(shared, audit.path("verdict").asText(), ACTOR);
+        String reviewUrl = s.reviewBaseUrl().replaceAll("/+$", "") + "/review/packages/" + queued.packageId();
         log.println("[5/5] summary");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("samples", outcomes.getOrDefault(IngestPipeline.Status.STORED, 0));
@@ -141,9 +199,11 @@ public final class Demo {
         summary.put("package", pkg.toString());
         summary.put("audit_verdict", audit.path("verdict").asText());
         summary.put("audit_report", auditDir.resolve("report.html").toString());
-        // The review queue and its web page (issue 6, item 3) are not part of this build yet.
-        summary.put("review_url", null);
+        summary.put("review_status", queued.status().name());
+        summary.put("review_url", reviewUrl);
         table(summary);
+        log.println("to review it: DISTILLERY_STORE_DIR=" + storeDir + " java -jar target/quarkus-app/quarkus-run.jar"
+                + " serve, then open " + reviewUrl + " (users: docs/review.md)");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(s.out().resolve("summary.json").toFile(), summary);
         log.println("summary written to " + s.out().resolve("summary.json"));
@@ -151,13 +211,16 @@ public final class Demo {
     }
 
     private void table(Map<String, Object> summary) {
-        log.println("  +----------------------+------------------------------------------------+");
+        // wide enough for review_url in full (a reviewer copies it); long paths are shortened from the left
+        int width = Math.max(46, String.valueOf(summary.get("review_url")).length());
+        String rule = "  +" + "-".repeat(22) + "+" + "-".repeat(width + 2) + "+";
+        log.println(rule);
         summary.forEach((k, v) -> {
             String value = v instanceof Double d ? String.format("%.4f", d) : String.valueOf(v);
-            log.printf("  | %-20s | %-46s |%n", k, value.length() > 46 ? "..." + value.substring(value.length() - 43)
-                    : value);
+            log.printf("  | %-20s | %-" + width + "s |%n", k, value.length() > width
+                    ? "..." + value.substring(value.length() - width + 3) : value);
         });
-        log.println("  +----------------------+------------------------------------------------+");
+        log.println(rule);
     }
 
     private void progress(String stage, int done, int total) {

@@ -1,0 +1,114 @@
+package io.distillery.review.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distillery.review.AuditAction;
+import io.distillery.review.AuditEvent;
+import io.distillery.review.ReviewGate;
+import io.distillery.review.ReviewItem;
+import io.distillery.review.ReviewStatus;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.File;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The review page in a real browser: Debian's chromium, headless, driven through /usr/bin/chromedriver (never a
+ * downloaded driver; every non-loopback request goes to a dead proxy). A reviewer opens a pending package, is sent
+ * to sign in, comes back to it, reads the report and approves; the approval is in the queue, visible to outbound,
+ * and in the audit trail with the manifest hash.
+ */
+@QuarkusTest
+@TestProfile(ReviewTestProfile.class)
+class ReviewPageBrowserTest {
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final String CHROMIUM = "/usr/bin/chromium";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    ReviewGate gate;
+
+    private WebDriver browser;
+
+    @BeforeEach
+    void startBrowser() {
+        assertTrue(new File(CHROMEDRIVER).canExecute() && new File(CHROMIUM).canExecute(),
+                "install Debian's chromium and chromium-driver (see .ci/run)");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new",
+                "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-default-apps", "--proxy-server=127.0.0.1:9", "--window-size=1280,1024");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aReviewerSignsInOpensAPendingPackageAndApprovesIt() throws Exception {
+        ReviewFixture.Audited audited = ReviewFixture.get().build();
+        String id = audited.pkg().id();
+        gate.submit(audited.pkg(), audited.verdict(), "test");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+
+        browser.get(base + "review/packages/" + id);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(ReviewTestProfile.REVIEWER);
+        browser.findElement(By.id("password")).sendKeys(ReviewTestProfile.PASSWORD);
+        browser.findElement(By.id("login")).click();
+
+        wait.until(ExpectedConditions.textToBe(By.id("package-id"), id));
+        assertEquals("PENDING", browser.findElement(By.id("status")).getText());
+        assertEquals(audited.pkg().manifestSha256(), browser.findElement(By.id("manifest-sha256")).getText());
+        assertEquals(ReviewTestProfile.REVIEWER, browser.findElement(By.id("user")).getText());
+        assertTrue(browser.findElement(By.id("cohort-labels")).getText().contains("train"));
+        browser.switchTo().frame(browser.findElement(By.id("report")));
+        assertTrue(browser.findElement(By.tagName("h1")).getText().contains("Privacy audit of package " + id),
+                "the privacy-audit report is shown beside the decision");
+        browser.switchTo().defaultContent();
+
+        browser.findElement(By.id("reason")).sendKeys("report read: no identifiers, no near copies");
+        browser.findElement(By.id("approve")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "APPROVED"));
+        assertTrue(browser.findElement(By.id("decision")).getText().contains("by " + ReviewTestProfile.REVIEWER));
+        assertTrue(browser.findElements(By.className("audit-action")).stream()
+                .anyMatch(e -> e.getText().equals("REVIEW_APPROVED")), "the page shows the recorded decision");
+
+        ReviewItem item = gate.queue().get(id).orElseThrow();
+        assertEquals(ReviewStatus.APPROVED, item.status());
+        assertEquals(ReviewTestProfile.REVIEWER, item.decidedBy());
+        assertTrue(gate.queue().list(ReviewStatus.APPROVED).stream().anyMatch(i -> i.packageId().equals(id)),
+                "outbound sees the package among the approved ones");
+        List<AuditEvent> events = gate.trail().forPackage(id);
+        assertEquals(List.of(AuditAction.PACKAGE_SUBMITTED, AuditAction.REVIEW_APPROVED),
+                events.stream().map(AuditEvent::action).toList());
+        AuditEvent decision = events.get(1);
+        assertEquals(ReviewTestProfile.REVIEWER, decision.actor());
+        assertEquals(audited.pkg().manifestSha256(), decision.manifestSha256());
+        assertTrue(decision.details().contains("no near copies"), decision.details());
+        assertTrue(gate.trail().verify().intact());
+    }
+}
