@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -168,6 +169,9 @@ class DeploymentManifestsTest {
             assertEquals(http, resolvePort(p.getHttpGet().getPort().getStrVal(), ports));
         }
 
+        assertEquals(String.valueOf(http), gateway.getSpec().getTemplate().getMetadata().getAnnotations()
+                .get("prometheus.io/port"), "metrics are scraped on the HTTP port");
+
         Set<String> dicomServices = new TreeSet<>();
         for (Service s : all(Service.class)) {
             if (!"distillery-gateway".equals(s.getSpec().getSelector().get("app.kubernetes.io/name"))) {
@@ -325,7 +329,7 @@ class DeploymentManifestsTest {
             System.out.println("DeploymentManifestsTest: no kubectl/kustomize on PATH; rendering not checked");
             return;
         }
-        List<HasMetadata> rendered = render(kustomize.get());
+        List<HasMetadata> rendered = render(kustomize.get(), ROOT);
         var configMaps = rendered.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap)
                 .map(r -> (io.fabric8.kubernetes.api.model.ConfigMap) r).toList();
         var routes = configMaps.stream().filter(c -> name(c).startsWith(ROUTES_CONFIGMAP + "-")).findFirst()
@@ -342,10 +346,55 @@ class DeploymentManifestsTest {
                 .collect(Collectors.toSet());
         Set<String> generated = configMaps.stream().map(DeploymentManifestsTest::name).collect(Collectors.toSet());
         assertEquals(generated, mounted, "the Deployment mounts the generated (hash-suffixed) ConfigMaps");
-        assertTrue(rendered.stream().filter(r -> r instanceof Deployment || r instanceof CronJob)
-                .allMatch(r -> podTemplate(r).getSpec().getContainers().stream()
-                        .allMatch(c -> !c.getImage().startsWith("distillery-"))),
-                "the images transformer points every distillery container at a registry");
+    }
+
+    @Test
+    void theSiteOverlayOfTheDeployGuideDoesWhatItSays() throws Exception {
+        Optional<List<String>> kustomize = kustomizeCommand();
+        assumeTrue(kustomize.isPresent(), "no kubectl/kustomize on PATH");
+        Matcher block = Pattern.compile("<!-- site-overlay[^>]*-->\\s*```yaml\\n(.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(ROOT.resolve("docs/deploy.md")));
+        assertTrue(block.find(), "docs/deploy.md has the site overlay block");
+        // The guide puts the overlay in site/ beside the clone, which it calls distillery/.
+        Path dir = Files.createTempDirectory("distillery-site");
+        Path clone = Files.createSymbolicLink(dir.resolve("distillery"), ROOT);
+        Path site = Files.createDirectories(dir.resolve("site"));
+        String labels = "accession_number,label\nA0001,pneumonia\n";
+        List<HasMetadata> rendered;
+        try {
+            Files.writeString(site.resolve("kustomization.yaml"), block.group(1));
+            Files.writeString(site.resolve("labels.csv"), labels);
+            rendered = render(kustomize.get(), site);
+        } finally {
+            for (Path p : List.of(site.resolve("kustomization.yaml"), site.resolve("labels.csv"), site, clone, dir)) {
+                Files.deleteIfExists(p);
+            }
+        }
+        assertTrue(rendered.stream().allMatch(r -> "distillery".equals(r.getMetadata().getNamespace())), "namespace");
+        Map<String, HasMetadata> byKindAndName = rendered.stream()
+                .collect(Collectors.toMap(r -> r.getKind() + "/" + name(r), r -> r));
+        Deployment d = (Deployment) byKindAndName.get("Deployment/distillery-gateway");
+        assertEquals(3, d.getSpec().getReplicas());
+        assertEquals("registry.hospital.example/distillery/gateway:0.1.0",
+                d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        CronJob j = (CronJob) byKindAndName.get("CronJob/distillery-distill");
+        assertEquals("registry.hospital.example/distillery/gateway-cuda:0.1.0",
+                podTemplate(j).getSpec().getContainers().get(0).getImage());
+        var pvc = (PersistentVolumeClaim) byKindAndName.get("PersistentVolumeClaim/distillery-store");
+        assertEquals("nfs-client", pvc.getSpec().getStorageClassName());
+        // The patch replaces rule 0: it must still be the DICOM rule, now with the site's ranges.
+        var rule = ((NetworkPolicy) byKindAndName.get("NetworkPolicy/distillery-gateway")).getSpec().getIngress().get(0);
+        assertEquals(List.of(Integer.parseInt(props.getProperty("distillery.scp.port"))),
+                rule.getPorts().stream().map(p -> p.getPort().getIntVal()).toList());
+        assertEquals(List.of("10.20.30.0/24", "10.40.0.0/16"),
+                rule.getFrom().stream().map(f -> f.getIpBlock().getCidr()).toList());
+        var labelMap = rendered.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap)
+                .map(r -> (io.fabric8.kubernetes.api.model.ConfigMap) r)
+                .filter(c -> name(c).startsWith(LABELS_CONFIGMAP + "-")).toList();
+        assertEquals(1, labelMap.size());
+        assertEquals(labels, labelMap.get(0).getData().get("labels.csv"), "the site's label manifest replaces ours");
+        assertTrue(d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .anyMatch(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals(name(labelMap.get(0)))));
     }
 
     @Test
@@ -672,9 +721,9 @@ class DeploymentManifestsTest {
         return Optional.empty();
     }
 
-    private static List<HasMetadata> render(List<String> kustomize) throws Exception {
+    private static List<HasMetadata> render(List<String> kustomize, Path dir) throws Exception {
         List<String> cmd = new ArrayList<>(kustomize);
-        cmd.add(ROOT.toString());
+        cmd.add(dir.toString());
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kustomize timed out");
