@@ -235,8 +235,8 @@ class DeploymentManifestsTest {
                 for (EnvVar e : c.getEnv()) {
                     boolean expandedInArgs = args.contains("$(" + e.getName() + ")");
                     assertTrue(keyVars.contains(e.getName()) || codeVars.contains(e.getName()) || expandedInArgs,
-                            name(r) + ": " + e.getName() + " is no configuration key (application.properties, "
-                                    + "@ConfigMapping, @ConfigProperty) and no variable the code reads");
+                            name(r) + ": " + e.getName() + " is no configuration key the application reads (@ConfigMapping, "
+                                    + "@ConfigProperty, {{placeholder}} in routes/, framework key) and no variable the code reads");
                     if (e.getName().matches(".*(PASSWORD|SECRET).*")) {
                         assertTrue(e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null,
                                 name(r) + ": " + e.getName() + " must come from a Secret");
@@ -481,13 +481,22 @@ class DeploymentManifestsTest {
 
     // ---- configuration the application really reads
 
-    /** application.properties keys (also commented-out ones), @ConfigMapping leaves and @ConfigProperty names. */
+    /**
+     * Keys the application reads: framework keys (quarkus.*, camel.*, ...) set in application.properties, and
+     * distillery.* keys only where code or routes read them (@ConfigMapping leaves, @ConfigProperty names,
+     * {{placeholders}} in routes/*.yaml), so a key renamed in the code no longer counts even if a stale line for
+     * it is left in application.properties.
+     */
     private static Set<String> configKeys() throws IOException {
-        Set<String> keys = new TreeSet<>(props.stringPropertyNames());
-        String text = Files.readString(ROOT.resolve("src/main/resources/application.properties"));
-        Matcher commented = Pattern.compile("(?m)^#([a-z][a-z0-9.-]+)=").matcher(text);
-        while (commented.find()) {
-            keys.add(commented.group(1));
+        Set<String> keys = props.stringPropertyNames().stream().filter(k -> !k.startsWith("distillery."))
+                .collect(Collectors.toCollection(TreeSet::new));
+        try (Stream<Path> routes = Files.list(ROOT.resolve("routes"))) {
+            for (Path route : routes.toList()) {
+                Matcher placeholder = Pattern.compile("\\{\\{([a-z][a-z0-9.-]*)}}").matcher(Files.readString(route));
+                while (placeholder.find()) {
+                    keys.add(placeholder.group(1));
+                }
+            }
         }
         Pattern mapping = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)");
         Pattern property = Pattern.compile("@ConfigProperty\\(name\\s*=\\s*\"([^\"]+)\"");
