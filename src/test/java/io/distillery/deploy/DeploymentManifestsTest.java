@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.io.IOException;
@@ -505,7 +506,6 @@ class DeploymentManifestsTest {
                 }
             }
         }
-        Pattern mapping = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)");
         Pattern property = Pattern.compile("@ConfigProperty\\(name\\s*=\\s*\"([^\"]+)\"");
         for (Path src : javaSources()) {
             String code = Files.readString(src);
@@ -513,13 +513,11 @@ class DeploymentManifestsTest {
             while (p.find()) {
                 keys.add(p.group(1));
             }
-            Matcher m = mapping.matcher(code);
-            if (m.find()) {
+            if (code.contains("@ConfigMapping")) {
                 String className = ROOT.resolve("src/main/java").relativize(src).toString()
                         .replace(".java", "").replace('/', '.');
                 try {
-                    Class<?> root = Class.forName(className);
-                    addMappingKeys(root, root, m.group(1), keys);
+                    addMappings(Class.forName(className), keys);
                 } catch (ClassNotFoundException e) {
                     fail("@ConfigMapping class " + className + " not on the test classpath");
                 }
@@ -528,8 +526,19 @@ class DeploymentManifestsTest {
         return keys;
     }
 
-    /** Keys of a mapping interface: method names in kebab case, nested groups (its member interfaces) recursed. */
-    private static void addMappingKeys(Class<?> root, Class<?> type, String prefix, Set<String> keys) {
+    /** The keys of every @ConfigMapping interface in {@code type} or among its member classes, at any depth. */
+    private static void addMappings(Class<?> type, Set<String> keys) {
+        ConfigMapping mapping = type.getAnnotation(ConfigMapping.class);
+        if (mapping != null) {
+            addMappingKeys(type, mapping.prefix(), keys);
+        }
+        for (Class<?> member : type.getDeclaredClasses()) {
+            addMappings(member, keys);
+        }
+    }
+
+    /** Method names in kebab case (or @WithName); a method returning one of our own interfaces is a group. */
+    private static void addMappingKeys(Class<?> type, String prefix, Set<String> keys) {
         for (Method method : type.getDeclaredMethods()) {
             if (Modifier.isStatic(method.getModifiers()) || method.isDefault() || method.getParameterCount() > 0) {
                 continue;
@@ -537,8 +546,8 @@ class DeploymentManifestsTest {
             WithName named = method.getAnnotation(WithName.class);
             String key = prefix + "." + (named != null ? named.value() : kebab(method.getName()));
             Class<?> result = method.getReturnType();
-            if (result.isInterface() && result.getEnclosingClass() == root) {
-                addMappingKeys(root, result, key, keys);
+            if (result.isInterface() && result.getName().startsWith("io.distillery.")) {
+                addMappingKeys(result, key, keys);
             } else {
                 keys.add(key);
             }
