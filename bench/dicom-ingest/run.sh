@@ -4,7 +4,7 @@
 # disk, and to Orthanc; one sender, then 8 concurrent senders. Every run is verified: count and SHA-256 of each
 # dataset (Orthanc: read back from its storage directory). Runs inside its own network namespace when it can.
 #
-# usage: [RECEIVERS="ours-nofsync storescp"] bench/dicom-ingest/run.sh [WORKDIR]
+# usage: [RECEIVERS="ours-nofsync storescp"] [SIZES="small large"] [SENDERS="1 8"] bench/dicom-ingest/run.sh [WORKDIR]
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -95,8 +95,8 @@ measure() { # receiver size mode -> prints a table row
 echo "| receiver | size | senders | instances | seconds | instances/s | verified (count + SHA-256) |"
 echo "|---|---|---|---|---|---|---|"
 for receiver in ${RECEIVERS:-ours-fsync ours-nofsync storescp orthanc}; do
-  for size in small large; do
-    for mode in 1 8; do
+  for size in ${SIZES:-small large}; do
+    for mode in ${SENDERS:-1 8}; do
       measure "$receiver" "$size" "$mode"
     done
   done
