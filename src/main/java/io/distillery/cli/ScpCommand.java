@@ -67,7 +67,9 @@ public final class ScpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean fsync = !noFsync;
-        StorageConfig storage = new StorageConfig(dir.resolve(".spool"), minFreeMb * 1024 * 1024, fsync);
+        // Spooling in the target directory keeps the commit a same-directory rename: a rename across directories takes
+        // the file system-wide rename lock, which serialised concurrent associations.
+        StorageConfig storage = new StorageConfig(dir, minFreeMb * 1024 * 1024, fsync);
         DimseServiceRegistry services = new DimseServiceRegistry()
                 .add(new StorageService(storage, new DirectoryStorageHandler(dir, duplicates, fsync)));
         ServerConfig config = ServerConfig.builder(net.aet).bindAddress(bind).port(port)

@@ -36,6 +36,11 @@ public final class StorageService implements DimseService {
     private final java.nio.file.FileStore spoolStore;
     private static final long PID = ProcessHandle.current().pid();
     private final AtomicLong spoolCounter = new AtomicLong();
+    /**
+     * One write buffer per association thread (a sink lives and dies on the thread reading its association): no
+     * 64 KiB allocation per instance, and direct, so the channel writes it without another copy.
+     */
+    private static final ThreadLocal<ByteBuffer> SPOOL_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(65536));
 
     public StorageService(StorageConfig config, StorageHandler handler) throws IOException {
         this.config = config;
@@ -111,12 +116,14 @@ public final class StorageService implements DimseService {
             String problem) {
     }
 
-    /** A new spool file name: pid and counter, no random source and no directory scan per instance. */
-    private Path newSpoolFile() throws IOException {
+    /** Creates and opens a new spool file in one system call, named by pid and counter (no random source). */
+    private FileChannel newSpoolFile(SpoolSink sink) throws IOException {
         while (true) {
-            Path p = config.spoolDirectory().resolve("rx-" + PID + "-" + spoolCounter.incrementAndGet() + ".part");
+            Path p = config.spoolDirectory().resolve(".rx-" + PID + "-" + spoolCounter.incrementAndGet() + ".part");
             try {
-                return Files.createFile(p);
+                FileChannel channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                sink.file = p;
+                return channel;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // Left behind by an earlier process with the same pid: take the next number.
             }
@@ -131,7 +138,7 @@ public final class StorageService implements DimseService {
         private final Association association;
         private Path file;
         private FileChannel channel;
-        private final ByteBuffer buffer = ByteBuffer.allocate(65536);
+        private final ByteBuffer buffer = SPOOL_BUFFER.get().clear();
         private long size;
         private TransferSyntax ts;
         private StreamingDatasetCheck check;
@@ -154,8 +161,7 @@ public final class StorageService implements DimseService {
                     fail(Status.OUT_OF_RESOURCES, "spool disk below its free-space floor");
                     return;
                 }
-                file = newSpoolFile();
-                channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                channel = newSpoolFile(this);
                 java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream(512);
                 new FileMetaInfo(cls, iuid, tsUid, Implementation.CLASS_UID, Implementation.VERSION_NAME,
                         association.callingAet(), 0).write(meta);
