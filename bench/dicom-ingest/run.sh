@@ -4,7 +4,7 @@
 # disk, and to Orthanc; one sender, then 8 concurrent senders. Every run is verified: count and SHA-256 of each
 # dataset (Orthanc: read back from its storage directory). Runs inside its own network namespace when it can.
 #
-# usage: [RECEIVERS="ours-nofsync storescp"] [SIZES="small large"] [SENDERS="1 8"] [REPEAT=n]
+# usage: [RECEIVERS="ours-nofsync storescp"] [SIZES="small large"] [SENDERS="1 8"] [REPEAT=n] [WARMUP=passes]
 #        bench/dicom-ingest/run.sh [WORKDIR]
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
@@ -63,8 +63,10 @@ JSON
   esac
   PIDS+=($!)
   wait_port $PORT
-  # Warm-up (JIT, caches): 200 other small instances, not timed, not counted.
-  storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
+  # Warm-up (JIT, caches): WARMUP passes (default 1) over 200 other small instances, not timed, not counted.
+  for _ in $(seq 1 "${WARMUP:-1}"); do
+    storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
+  done
 }
 
 now() { date +%s.%N; }
