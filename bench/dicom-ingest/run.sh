@@ -4,7 +4,8 @@
 # disk, and to Orthanc; one sender, then 8 concurrent senders. Every run is verified: count and SHA-256 of each
 # dataset (Orthanc: read back from its storage directory). Runs inside its own network namespace when it can.
 #
-# usage: [RECEIVERS="ours-nofsync storescp"] bench/dicom-ingest/run.sh [WORKDIR]
+# usage: [RECEIVERS="ours-nofsync storescp"] [SIZES="small large"] [SENDERS="1 8"] [REPEAT=n] [WARMUP=passes]
+#        bench/dicom-ingest/run.sh [WORKDIR]
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -62,8 +63,10 @@ JSON
   esac
   PIDS+=($!)
   wait_port $PORT
-  # Warm-up (JIT, caches): 200 other small instances, not timed, not counted.
-  storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
+  # Warm-up (JIT, caches): WARMUP passes (default 1) over 200 other small instances, not timed, not counted.
+  for _ in $(seq 1 "${WARMUP:-1}"); do
+    storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
+  done
 }
 
 now() { date +%s.%N; }
@@ -92,12 +95,18 @@ measure() { # receiver size mode -> prints a table row
   rm -rf "$out" "$out.index"
 }
 
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| receiver | size | senders | instances | seconds | instances/s | verified (count + SHA-256) |"
 echo "|---|---|---|---|---|---|---|"
-for receiver in ${RECEIVERS:-ours-fsync ours-nofsync storescp orthanc}; do
-  for size in small large; do
-    for mode in 1 8; do
-      measure "$receiver" "$size" "$mode"
+# Receivers take turns for each size and sender count (and each repetition), so that a change in the machine's
+# load during the run hits all of them alike; compare rows of the same round.
+for size in ${SIZES:-small large}; do
+  for mode in ${SENDERS:-1 8}; do
+    for round in $(seq 1 "${REPEAT:-1}"); do
+      for receiver in ${RECEIVERS:-ours-fsync ours-nofsync storescp orthanc}; do
+        measure "$receiver" "$size" "$mode"
+      done
     done
   done
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

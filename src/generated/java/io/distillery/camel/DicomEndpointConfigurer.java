@@ -80,6 +80,8 @@ public class DicomEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tlsTrustStore": target.setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": target.setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "transfersyntaxes":
+        case "transferSyntaxes": target.setTransferSyntaxes(property(camelContext, java.lang.String.class, value)); return true;
         case "url": target.setUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -145,6 +147,8 @@ public class DicomEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tlsTrustStore": return java.lang.String.class;
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": return java.lang.String.class;
+        case "transfersyntaxes":
+        case "transferSyntaxes": return java.lang.String.class;
         case "url": return java.lang.String.class;
         default: return null;
         }
@@ -211,6 +215,8 @@ public class DicomEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tlsTrustStore": return target.getTlsTrustStore();
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": return target.getTlsTrustStorePassword();
+        case "transfersyntaxes":
+        case "transferSyntaxes": return target.getTransferSyntaxes();
         case "url": return target.getUrl();
         default: return null;
         }

@@ -23,7 +23,7 @@ public class DicomEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(36);
         props.add("acceptWarnings");
         props.add("aet");
         props.add("allowedCallingAets");
@@ -58,6 +58,7 @@ public class DicomEndpointUriFactory extends org.apache.camel.support.component.
         props.add("tlsProtocols");
         props.add("tlsTrustStore");
         props.add("tlsTrustStorePassword");
+        props.add("transferSyntaxes");
         props.add("url");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(2);

@@ -80,6 +80,10 @@ public class DicomEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer,advanced", defaultValue = "60000", description = "Idle timeout of an association in"
             + " milliseconds (0: none).")
     private int idleTimeout = 60_000;
+    @UriParam(label = "consumer", description = "Comma-separated transfer syntax UIDs the SCP accepts; empty accepts"
+            + " every syntax the toolkit knows (an archive stores instances as received). Of the syntaxes a sender"
+            + " proposes in a presentation context, its first accepted one is taken.")
+    private String transferSyntaxes;
     @UriParam(label = "consumer,advanced", defaultValue = "true", description = "fsync each spooled file before the"
             + " route sees it.")
     private boolean fsync = true;
@@ -189,6 +193,11 @@ public class DicomEndpoint extends DefaultEndpoint {
         return new AccessControl(Set.copyOf(split(allowedCallingAets)), split(allowedNetworks), checkCalledAet);
     }
 
+    /** The accepted transfer syntaxes; empty means every registered one. */
+    List<String> transferSyntaxList() {
+        return split(transferSyntaxes);
+    }
+
     /** The query keys: the DicomQuery header if present, else the query option. */
     Map<String, String> queryKeys(Map<?, ?> header) {
         Map<String, String> keys = new LinkedHashMap<>();
@@ -275,6 +284,15 @@ public class DicomEndpoint extends DefaultEndpoint {
     /** Comma-separated calling AE titles allowed to associate; empty allows any. */
     public void setAllowedCallingAets(String allowedCallingAets) {
         this.allowedCallingAets = allowedCallingAets;
+    }
+
+    public String getTransferSyntaxes() {
+        return transferSyntaxes;
+    }
+
+    /** Comma-separated transfer syntax UIDs the SCP accepts; empty accepts every one the toolkit knows. */
+    public void setTransferSyntaxes(String transferSyntaxes) {
+        this.transferSyntaxes = transferSyntaxes;
     }
 
     public String getAllowedNetworks() {

@@ -59,7 +59,7 @@ public class DicomScpConsumer extends DefaultConsumer {
         ServerConfig config = ServerConfig.builder(endpoint.getAet())
                 .bindAddress(endpoint.getBindAddress())
                 .port(endpoint.getPort())
-                .accept(TransferCapability.anyStorage())
+                .accept(TransferCapability.storage(endpoint.transferSyntaxList()))
                 .access(endpoint.accessControl())
                 .maxPduLength(endpoint.getMaxPduLength())
                 .maxAssociations(endpoint.getMaxAssociations())

@@ -53,6 +53,11 @@ public final class ScpCommand implements Callable<Integer> {
             description = "Answer out-of-resources below this much free disk (default: ${DEFAULT-VALUE}).")
     long minFreeMb;
 
+    @Option(names = "--transfer-syntax", split = ",", paramLabel = "UID",
+            description = "Transfer syntaxes accepted, any order (default: every one the toolkit knows); of those a"
+                    + " sender proposes, its first is taken.")
+    List<String> transferSyntaxes = List.of();
+
     @Option(names = "--no-fsync", description = "Skip fsync of each instance (faster, not crash-safe).")
     boolean noFsync;
 
@@ -62,11 +67,13 @@ public final class ScpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean fsync = !noFsync;
-        StorageConfig storage = new StorageConfig(dir.resolve(".spool"), minFreeMb * 1024 * 1024, fsync);
+        // Spooling in the target directory keeps the commit a same-directory rename: a rename across directories takes
+        // the file system-wide rename lock, which serialised concurrent associations.
+        StorageConfig storage = new StorageConfig(dir, minFreeMb * 1024 * 1024, fsync);
         DimseServiceRegistry services = new DimseServiceRegistry()
                 .add(new StorageService(storage, new DirectoryStorageHandler(dir, duplicates, fsync)));
         ServerConfig config = ServerConfig.builder(net.aet).bindAddress(bind).port(port)
-                .accept(TransferCapability.anyStorage())
+                .accept(TransferCapability.storage(transferSyntaxes))
                 .access(new AccessControl(Set.copyOf(allowAets), allowHosts, true))
                 .idleTimeoutMillis(net.timeoutSeconds * 1000)
                 .tls(net.tls(clientAuth)).build();

@@ -7,22 +7,23 @@ import io.distillery.dicom.DicomException;
 import io.distillery.dicom.Tag;
 import io.distillery.dicom.TransferSyntax;
 import io.distillery.dicom.VR;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Storage SCP that loses nothing: each instance streams to a spool file as its fragments arrive (Part 10 meta from
- * the command and the negotiated transfer syntax, then the dataset bytes as received), is checked for structure,
- * fsynced, and handed to the {@link StorageHandler}; the C-STORE-RSP reports the handler's verdict. An association
- * that ends mid-instance leaves no spool file and calls no handler.
+ * the command and the negotiated transfer syntax, then the dataset bytes as received) and through the structure
+ * check at the same time, is fsynced (if configured), and handed to the {@link StorageHandler}; the C-STORE-RSP
+ * reports the handler's verdict. An association that ends mid-instance leaves no spool file and calls no handler.
  */
 public final class StorageService implements DimseService {
     private static final Logger LOG = Logger.getLogger(StorageService.class.getName());
@@ -33,6 +34,13 @@ public final class StorageService implements DimseService {
     private final StorageHandler handler;
     /** Looked up once: finding the file store parses the mount table, too slow to repeat per instance. */
     private final java.nio.file.FileStore spoolStore;
+    private static final long PID = ProcessHandle.current().pid();
+    private final AtomicLong spoolCounter = new AtomicLong();
+    /**
+     * One write buffer per association thread (a sink lives and dies on the thread reading its association): no
+     * 64 KiB allocation per instance, and direct, so the channel writes it without another copy.
+     */
+    private static final ThreadLocal<ByteBuffer> SPOOL_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(65536));
 
     public StorageService(StorageConfig config, StorageHandler handler) throws IOException {
         this.config = config;
@@ -79,30 +87,21 @@ public final class StorageService implements DimseService {
         Path file = spooled.file;
         try {
             String iuid = rq.getString(Tag.AffectedSOPInstanceUID);
-            Map<Integer, String> values;
-            try (InputStream in = Files.newInputStream(file)) {
-                in.skipNBytes(spooled.datasetOffset);
-                values = DatasetWalker.walk(in, spooled.ts, ROUTING_TAGS);
-            } catch (DicomException e) {
-                LOG.warning(() -> "C-STORE " + iuid + " from " + association.callingAet() + " unreadable: " + e.getMessage());
-                return new Outcome(Status.CANNOT_UNDERSTAND, e.getMessage());
-            }
-            String datasetIuid = values.get(Tag.SOPInstanceUID);
+            String datasetIuid = spooled.values.get(Tag.SOPInstanceUID);
             if (datasetIuid != null && !datasetIuid.equals(iuid)) {
                 return new Outcome(Status.DATASET_DOES_NOT_MATCH_SOP_CLASS,
                         "SOP Instance UID in dataset differs from the command");
             }
-            StoredInstance si = new StoredInstance(file, Files.size(file), rq.getString(Tag.AffectedSOPClassUID), iuid,
-                    spooled.ts.uid(), values.get(Tag.StudyInstanceUID), values.get(Tag.SeriesInstanceUID),
-                    association.callingAet(), association.calledAet(), association.remoteAddress());
+            StoredInstance si = new StoredInstance(file, spooled.size, rq.getString(Tag.AffectedSOPClassUID), iuid,
+                    spooled.ts.uid(), spooled.values.get(Tag.StudyInstanceUID),
+                    spooled.values.get(Tag.SeriesInstanceUID), association.callingAet(), association.calledAet(),
+                    association.remoteAddress());
             try {
                 return new Outcome(handler.onStored(si), null);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "storage handler failed for " + iuid, e);
                 return new Outcome(Status.PROCESSING_FAILURE, e.getMessage() == null ? e.toString() : e.getMessage());
             }
-        } catch (IOException e) {
-            return new Outcome(Status.OUT_OF_RESOURCES, "spool: " + e.getMessage());
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -112,20 +111,42 @@ public final class StorageService implements DimseService {
         }
     }
 
-    /** What the sink hands over: the spool file, or the status that refuses the instance. */
-    private record Spooled(Path file, long datasetOffset, TransferSyntax ts, int failureStatus, String problem) {
+    /** What the sink hands over: the spool file and what the streaming check kept, or the status refusing it. */
+    private record Spooled(Path file, long size, TransferSyntax ts, Map<Integer, String> values, int failureStatus,
+            String problem) {
     }
 
+    /** Creates and opens a new spool file in one system call, named by pid and counter (no random source). */
+    private FileChannel newSpoolFile(SpoolSink sink) throws IOException {
+        while (true) {
+            Path p = config.spoolDirectory().resolve(".rx-" + PID + "-" + spoolCounter.incrementAndGet() + ".part");
+            try {
+                FileChannel channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                sink.file = p;
+                return channel;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Left behind by an earlier process with the same pid: take the next number.
+            }
+        }
+    }
+
+    /**
+     * Streams one instance to its spool file and through the structure check at once, so nothing is read back:
+     * the Part 10 meta first, then the dataset bytes as received, written in 64 KiB blocks.
+     */
     private final class SpoolSink implements DataSink {
+        private final Association association;
         private Path file;
-        private FileOutputStream fileOut;
-        private BufferedOutputStream out;
-        private long datasetOffset;
+        private FileChannel channel;
+        private final ByteBuffer buffer = SPOOL_BUFFER.get().clear();
+        private long size;
         private TransferSyntax ts;
+        private StreamingDatasetCheck check;
         private int failureStatus = Status.SUCCESS;
         private String problem;
 
         SpoolSink(Association association, int pcid, Attributes command) {
+            this.association = association;
             String tsUid = association.transferSyntax(pcid);
             ts = TransferSyntax.lookup(tsUid).orElse(null);
             String cls = command.getString(Tag.AffectedSOPClassUID);
@@ -134,20 +155,17 @@ public final class StorageService implements DimseService {
                 fail(Status.CANNOT_UNDERSTAND, "C-STORE-RQ without SOP class/instance UID or with unknown syntax");
                 return;
             }
+            check = new StreamingDatasetCheck(ts, ROUTING_TAGS);
             try {
                 if (config.minFreeBytes() > 0 && spoolStore.getUsableSpace() < config.minFreeBytes()) {
                     fail(Status.OUT_OF_RESOURCES, "spool disk below its free-space floor");
                     return;
                 }
-                file = Files.createTempFile(config.spoolDirectory(), "rx-", ".part");
-                fileOut = new FileOutputStream(file.toFile());
-                out = new BufferedOutputStream(fileOut, 65536);
-                FileMetaInfo meta = new FileMetaInfo(cls, iuid, tsUid, Implementation.CLASS_UID,
-                        Implementation.VERSION_NAME, association.callingAet(), 0);
-                java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(256);
-                meta.write(header);
-                header.writeTo(out);
-                datasetOffset = header.size();
+                channel = newSpoolFile(this);
+                java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream(512);
+                new FileMetaInfo(cls, iuid, tsUid, Implementation.CLASS_UID, Implementation.VERSION_NAME,
+                        association.callingAet(), 0).write(meta);
+                put(meta.toByteArray(), 0, meta.size());
             } catch (IOException e) {
                 fail(Status.OUT_OF_RESOURCES, "spool: " + e.getMessage());
             }
@@ -159,13 +177,35 @@ public final class StorageService implements DimseService {
             discard();
         }
 
+        private void put(byte[] b, int off, int len) throws IOException {
+            size += len;
+            while (len > 0) {
+                int n = Math.min(len, buffer.remaining());
+                buffer.put(b, off, n);
+                off += n;
+                len -= n;
+                if (!buffer.hasRemaining()) {
+                    drain();
+                }
+            }
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
+        }
+
         @Override
-        public void write(byte[] buffer, int offset, int length) {
-            if (out == null) {
+        public void write(byte[] bytes, int offset, int length) {
+            if (channel == null) {
                 return;
             }
+            check.feed(bytes, offset, length);
             try {
-                out.write(buffer, offset, length);
+                put(bytes, offset, length);
             } catch (IOException e) {
                 fail(Status.OUT_OF_RESOURCES, "spool write: " + e.getMessage());
             }
@@ -173,29 +213,35 @@ public final class StorageService implements DimseService {
 
         @Override
         public Object finish() {
-            if (out != null) {
+            Map<Integer, String> values = Map.of();
+            if (channel != null) {
                 try {
-                    out.flush();
+                    values = check.finish();
+                    drain();
                     if (config.fsync()) {
-                        fileOut.getFD().sync();
+                        // Data and size; the name becomes durable where the handler commits it.
+                        channel.force(false);
                     }
-                    out.close();
+                    channel.close();
+                } catch (DicomException e) {
+                    LOG.warning(() -> "C-STORE from " + association.callingAet() + " unreadable: " + e.getMessage());
+                    fail(Status.CANNOT_UNDERSTAND, e.getMessage());
                 } catch (IOException e) {
                     fail(Status.OUT_OF_RESOURCES, "spool flush: " + e.getMessage());
                 }
             }
-            return new Spooled(file, datasetOffset, ts, failureStatus, problem);
+            return new Spooled(file, size, ts, values, failureStatus, problem);
         }
 
         @Override
         public void discard() {
-            if (out != null) {
+            if (channel != null) {
                 try {
-                    out.close();
+                    channel.close();
                 } catch (IOException e) {
                     // Deleting below is what matters.
                 }
-                out = null;
+                channel = null;
             }
             if (file != null) {
                 try {

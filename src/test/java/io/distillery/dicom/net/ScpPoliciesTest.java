@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.distillery.dicom.Attributes;
 import io.distillery.dicom.SopClasses;
@@ -88,6 +89,65 @@ class ScpPoliciesTest {
             assertFalse(r.stored());
             assertTrue(handedOver.isEmpty());
         }
+    }
+
+    /**
+     * A disk that really fills up mid-instance (a 1 MiB tmpfs; needs root, as in CI): the sender is told "out of
+     * resources" with the reason, the partial spool file is gone, what was stored before is intact, and the
+     * association keeps serving.
+     */
+    @Test
+    void aDiskFullMidInstanceAnswersOutOfResourcesAndLosesNothingStored() throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here: " + new String(mount.getInputStream().readAllBytes()));
+        try {
+            DirectoryStorageHandler dir = new DirectoryStorageHandler(disk.resolve("store"), DuplicatePolicy.OVERWRITE, true);
+            List<Path> files = List.of(instance(tmp.resolve("a.dcm"), "1.2.826.0.1.3680043.2.1143.1"),
+                    instance(tmp.resolve("b.dcm"), "1.2.826.0.1.3680043.2.1143.2"));
+            try (DicomServer s = DicomServer.start(ServerConfig.builder("SCP").accept(TransferCapability.anyStorage())
+                    .build(), new DimseServiceRegistry().add(new StorageService(
+                            StorageConfig.of(disk.resolve("store/.spool")).withMinFreeBytes(0), dir)), null)) {
+                List<StoreScu.Result> r = StoreScu.store(ClientConfig.of("SENDER"), new RemoteAe("SCP", "127.0.0.1",
+                        s.port()), files);
+                assertTrue(r.get(0).stored(), r.get(0).describe());
+                assertEquals(Status.OUT_OF_RESOURCES, r.get(1).status(), r.get(1).describe());
+                assertTrue(r.get(1).describe().contains("No space left"), r.get(1).describe());
+                assertEquals(Status.SUCCESS, EchoScu.echo(ClientConfig.of("AFTER"), new RemoteAe("SCP", "127.0.0.1",
+                        s.port())));
+            }
+            try (var spooled = Files.list(disk.resolve("store/.spool"))) {
+                assertEquals(0, spooled.count(), "the partial instance must not stay in the spool");
+            }
+            Path stored = disk.resolve("store/1.2.826.0.1.3680043.2.1143.1.dcm");
+            assertTrue(java.util.Arrays.equals(datasetBytes(files.get(0)), datasetBytes(stored)),
+                    "the instance stored before the disk filled must be intact");
+            assertFalse(Files.exists(disk.resolve("store/1.2.826.0.1.3680043.2.1143.2.dcm")));
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor();
+        }
+    }
+
+    private static byte[] datasetBytes(Path f) throws Exception {
+        byte[] all = Files.readAllBytes(f);
+        return java.util.Arrays.copyOfRange(all, (int) FileMetaInfo.read(f).datasetOffset(), all.length);
+    }
+
+    /** A 600 KB Secondary Capture instance: two of them do not fit in 1 MiB. */
+    private static Path instance(Path file, String iuid) throws Exception {
+        Attributes ds = new Attributes();
+        ds.setString(Tag.SOPClassUID, VR.UI, SopClasses.SECONDARY_CAPTURE_IMAGE_STORAGE);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, iuid);
+        ds.setString(Tag.StudyInstanceUID, VR.UI, "1.2.826.0.1.3680043.2.1143.9");
+        ds.setInt(Tag.Rows, VR.US, 550);
+        ds.setInt(Tag.Columns, VR.US, 550);
+        ds.setInt(Tag.BitsAllocated, VR.US, 16);
+        byte[] pixels = new byte[550 * 550 * 2];
+        new java.util.Random(iuid.hashCode()).nextBytes(pixels);
+        ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        io.distillery.dicom.DicomWriter.write(file, null, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        return file;
     }
 
     @Test

@@ -317,6 +317,16 @@ class StorageScpInteropTest {
 
     @Test
     void associationAbortedMidInstanceLeavesNothingDownstream() throws Exception {
+        sendHalfAnInstanceThen(true, "1.2.3.4.5.6.7");
+    }
+
+    @Test
+    void connectionDroppedMidInstanceLeavesNothingDownstream() throws Exception {
+        sendHalfAnInstanceThen(false, "1.2.3.4.5.6.8");
+    }
+
+    /** Half a C-STORE, then A-ABORT ({@code abort}) or just a closed connection, as a crashed sender leaves it. */
+    private static void sendHalfAnInstanceThen(boolean abort, String iuid) throws Exception {
         int before = handedOver.size();
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             OutputStream out = s.getOutputStream();
@@ -329,19 +339,21 @@ class StorageScpInteropTest {
             in.skipNBytes(1);
             in.skipNBytes(in.readInt());
             Attributes rq = Dimse.request(Dimse.C_STORE_RQ, SopClasses.SECONDARY_CAPTURE_IMAGE_STORAGE, 1, true);
-            rq.setString(Tag.AffectedSOPInstanceUID, VR.UI, "1.2.3.4.5.6.7");
+            rq.setString(Tag.AffectedSOPInstanceUID, VR.UI, iuid);
             out.write(pdata(1, 3, Dimse.encode(rq)));
             byte[] firstHalf = new byte[4000];
             out.write(pdata(1, 0, firstHalf));
             out.flush();
             awaitSpoolFiles(1);
-            out.write(Pdu.encodeAbort(Pdu.ABORT_SOURCE_USER, 0));
-            out.flush();
+            if (abort) {
+                out.write(Pdu.encodeAbort(Pdu.ABORT_SOURCE_USER, 0));
+                out.flush();
+            }
         }
         awaitSpoolFiles(0);
         Thread.sleep(200);
-        assertEquals(before, handedOver.size(), "an aborted instance must not reach the handler");
-        assertFalse(Files.exists(store.resolve("1.2.3.4.5.6.7.dcm")));
+        assertEquals(before, handedOver.size(), "an instance cut short must not reach the handler");
+        assertFalse(Files.exists(store.resolve(iuid + ".dcm")));
     }
 
     private static void awaitSpoolFiles(int n) throws Exception {
