@@ -2,6 +2,7 @@ package io.distillery.outbound;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +45,19 @@ final class FolderCopy {
                     sync(d, true);
                 }
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                // Another replica finished the same package a moment ago: accept its copy only if verified.
+                deleteTree(partial);
+                checkCopy(target, approvedManifestSha256, "an existing folder");
+                return target;
+            }
             sync(directory, true);
-        } catch (FileAlreadyExistsException raced) {
-            checkCopy(target, approvedManifestSha256, "an existing folder");
         } catch (IOException e) {
             deleteTree(partial);
-            throw new OutboundException("copy of " + packageId + " to " + directory + " failed: " + e.getMessage(), e);
+            throw new OutboundException("copy of " + packageId + " to " + directory + " failed: " + e.getClass().getSimpleName() + " "
+                    + e.getMessage(), e);
         }
         return target;
     }
