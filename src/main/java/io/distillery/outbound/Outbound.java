@@ -153,7 +153,12 @@ public final class Outbound {
             cause = exchange.getException();
         }
         String error = describe(cause);
-        boolean retryable = !(cause instanceof OutboundException oe) || oe.retryable();
+        boolean retryable = true;
+        for (Throwable c = cause; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof OutboundException oe && !oe.retryable()) {
+                retryable = false;
+            }
+        }
         Delivery failed = Objects.requireNonNull(d, "no delivery on the failed exchange");
         if (!retryable || retry.exhausted(failed.attempt())) {
             ledger.deadLetter(failed, error);
@@ -177,12 +182,22 @@ public final class Outbound {
         return d;
     }
 
+    /** The innermost cause's message: Camel wraps a peer's answer in split and endpoint exceptions. */
     private static String describe(Throwable t) {
         if (t == null) {
             return "failed without an exception";
         }
-        String msg = t.getMessage();
-        return (msg == null || msg.isBlank()) ? t.getClass().getSimpleName() : msg;
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        return root == t || root instanceof OutboundException ? orName(root, msg)
+                : root.getClass().getSimpleName() + ": " + orName(root, msg);
+    }
+
+    private static String orName(Throwable t, String msg) {
+        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
     }
 
     private void notify(java.util.function.Consumer<DeliveryListener> event) {
