@@ -35,6 +35,11 @@ final class OutboundHarness implements AutoCloseable {
     static final RetryPolicy QUICK_RETRY = new RetryPolicy(3, Duration.ofMillis(300), 2, Duration.ofSeconds(5));
 
     OutboundHarness(DataSource db, RetryPolicy retry, Map<String, String> properties) throws Exception {
+        this(db, retry, Duration.ofMinutes(5), properties);
+    }
+
+    OutboundHarness(DataSource db, RetryPolicy retry, Duration lease, Map<String, String> properties)
+            throws Exception {
         queue = new ReviewQueue(db);
         DeliveryListener recorder = new DeliveryListener() {
             @Override
@@ -52,7 +57,7 @@ final class OutboundHarness implements AutoCloseable {
                 events.add("dead " + d.packageId() + " " + d.destination() + " attempt " + d.attempt() + ": " + error);
             }
         };
-        outbound = new Outbound(queue, new DeliveryLedger(db), retry, Duration.ofMinutes(5), 10,
+        outbound = new Outbound(queue, new DeliveryLedger(db), retry, lease, 10,
                 List.of(recorder, new DeliveryMetrics(metrics)));
         camel = new DefaultCamelContext();
         camel.getPropertiesComponent().setLocation("classpath:application.properties");
