@@ -38,7 +38,7 @@ final class OutboundHarness implements AutoCloseable {
         this(db, retry, Duration.ofMinutes(5), properties);
     }
 
-    OutboundHarness(DataSource db, RetryPolicy retry, Duration lease, Map<String, String> properties)
+    OutboundHarness(DataSource db, RetryPolicy retry, Duration lease, Map<String, String> settings)
             throws Exception {
         queue = new ReviewQueue(db);
         DeliveryListener recorder = new DeliveryListener() {
@@ -60,14 +60,21 @@ final class OutboundHarness implements AutoCloseable {
         outbound = new Outbound(queue, new DeliveryLedger(db), retry, lease, 10,
                 List.of(recorder, new DeliveryMetrics(metrics)));
         camel = new DefaultCamelContext();
-        camel.getPropertiesComponent().setLocation("classpath:application.properties");
+        var properties = (org.apache.camel.component.properties.PropertiesComponent) camel.getPropertiesComponent();
+        // Only the shipped defaults and this test's settings: a @QuarkusTest earlier in the same JVM leaves its
+        // profile's settings behind as system properties, which Camel would otherwise prefer.
+        properties.setSystemPropertiesMode(
+                org.apache.camel.component.properties.PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+        properties.setEnvironmentVariableMode(
+                org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        properties.setLocation("classpath:application.properties");
         Properties overrides = new Properties();
         overrides.put("distillery.outbound.poll-interval", "100");
         for (String d : List.of("folder", "cstore", "stow", "s3", "sftp")) {
             overrides.put("distillery.outbound." + d + ".enabled", "false");
         }
-        overrides.putAll(properties);
-        camel.getPropertiesComponent().setOverrideProperties(overrides);
+        overrides.putAll(settings);
+        properties.setOverrideProperties(overrides);
         camel.getRegistry().bind("outbound", outbound);
         PluginHelper.getRoutesLoader(camel).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(camel, "file:routes/outbound.yaml"));
