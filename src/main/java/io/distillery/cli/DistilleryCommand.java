@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 DistillCommand.class,
                 PackageCommand.class,
+                OutboundCommand.class,
                 ServeCommand.class,
         })
 public final class DistilleryCommand implements Runnable {

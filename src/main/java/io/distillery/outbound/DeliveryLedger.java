@@ -186,6 +186,11 @@ public final class DeliveryLedger {
                 destination);
     }
 
+    /** Every row, by destination, oldest first. */
+    public List<DeliveryRecord> list() {
+        return query("SELECT * FROM outbound_delivery ORDER BY destination, created_at, package_id");
+    }
+
     private boolean finish(Delivery d, String set, Object first, Object second) {
         String sql = "UPDATE outbound_delivery SET " + set + ", lease_owner = NULL, lease_until = NULL, updated_at = ?"
                 + " WHERE package_id = ? AND manifest_sha256 = ? AND destination = ? AND status = ?"
