@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DistillCommand.class,
                 PackageCommand.class,
                 AuditCommand.class,
+                OutboundCommand.class,
                 ServeCommand.class,
         })
 public final class DistilleryCommand implements Runnable {

@@ -18,17 +18,17 @@ import java.util.stream.Stream;
 /**
  * A real Orthanc (Debian packages orthanc, orthanc-dicomweb) for the tests: loopback ports, generated configuration,
  * storage in a temporary directory, DICOMweb plugin loaded. Its REST API (JDK client, test side only) confirms what
- * the component did.
+ * the component did. Public for the outbound delivery tests, which send to it as a partner PACS.
  */
-final class OrthancServer implements AutoCloseable {
+public final class OrthancServer implements AutoCloseable {
     private static final List<Path> PLUGIN_CANDIDATES = List.of(
             Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"),
             Path.of("/usr/lib/orthanc/libOrthancDicomWeb.so"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final int httpPort;
-    final int dicomPort;
-    final String aet = "ORTHANC";
+    public final int httpPort;
+    public final int dicomPort;
+    public final String aet = "ORTHANC";
     private final Path dir;
     private final Process process;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -58,7 +58,7 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** Starts Orthanc; {@code modalities} maps a name to [AET, host, port] (C-MOVE destinations). */
-    static OrthancServer start(Path dir, Map<String, Object> modalities) throws Exception {
+    public static OrthancServer start(Path dir, Map<String, Object> modalities) throws Exception {
         return new OrthancServer(dir, modalities);
     }
 
@@ -67,7 +67,7 @@ final class OrthancServer implements AutoCloseable {
                 new IllegalStateException("Orthanc DICOMweb plugin not found: apt-get install orthanc orthanc-dicomweb"));
     }
 
-    String dicomWebUrl() {
+    public String dicomWebUrl() {
         return "http://127.0.0.1:" + httpPort + "/dicom-web";
     }
 
@@ -98,7 +98,7 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** SOP Instance UIDs Orthanc holds. */
-    List<String> sopInstanceUids() throws IOException, InterruptedException {
+    public List<String> sopInstanceUids() throws IOException, InterruptedException {
         JsonNode instances = get("/instances?expand");
         return Stream.iterate(0, i -> i < instances.size(), i -> i + 1)
                 .map(i -> instances.get(i).path("MainDicomTags").path("SOPInstanceUID").asText()).toList();
