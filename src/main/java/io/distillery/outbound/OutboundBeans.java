@@ -1,5 +1,6 @@
 package io.distillery.outbound;
 
+import io.distillery.review.AuditTrail;
 import io.distillery.review.ReviewQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,7 @@ import javax.sql.DataSource;
 
 /**
  * Gateway wiring: the ledger on the store's database, the {@code outbound} bean the routes call, and the
- * metrics. Every other {@link DeliveryListener} bean (the audit trail) is told about each outcome too.
+ * metrics and the audit trail, both told about each outcome as {@link DeliveryListener}s.
  */
 @ApplicationScoped
 public class OutboundBeans {
@@ -26,6 +27,12 @@ public class OutboundBeans {
     @ApplicationScoped
     DeliveryListener deliveryMetrics(MeterRegistry registry) {
         return new DeliveryMetrics(registry);
+    }
+
+    @Produces
+    @ApplicationScoped
+    DeliveryListener deliveryAudit(AuditTrail trail) {
+        return new DeliveryAudit(trail);
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package io.distillery.review.web;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,14 +9,20 @@ import io.distillery.review.AuditEvent;
 import io.distillery.review.ReviewGate;
 import io.distillery.review.ReviewItem;
 import io.distillery.review.ReviewStatus;
+import io.distillery.share.SharePackage;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.File;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.quarkus.core.CamelRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +37,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The review page in a real browser: Debian's chromium, headless, driven through /usr/bin/chromedriver (never a
  * downloaded driver; every non-loopback request goes to a dead proxy). A reviewer opens a pending package, is sent
- * to sign in, comes back to it, reads the report and approves; the approval is in the queue, visible to outbound,
- * and in the audit trail with the manifest hash.
+ * to sign in, comes back to it, reads the report and approves; the approval is in the queue and in the audit trail
+ * with the manifest hash, and the shipped routes/outbound.yaml then exports the package to the default folder
+ * destination, which the audit trail records too.
  */
 @QuarkusTest
 @TestProfile(ReviewTestProfile.class)
@@ -44,6 +52,12 @@ class ReviewPageBrowserTest {
 
     @Inject
     ReviewGate gate;
+
+    @Inject
+    CamelRuntime runtime;
+
+    @Inject
+    CamelContext camel;
 
     private WebDriver browser;
 
@@ -69,7 +83,11 @@ class ReviewPageBrowserTest {
     }
 
     @Test
-    void aReviewerSignsInOpensAPendingPackageAndApprovesIt() throws Exception {
+    void aReviewerSignsInOpensAPendingPackageApprovesItAndItIsExported() throws Exception {
+        // Our @QuarkusMain switches off Camel's auto-start (the serve command starts it); do what serve does.
+        if (!camel.isStarted()) {
+            runtime.start(new String[0]);
+        }
         ReviewFixture.Audited audited = ReviewFixture.get().build();
         String id = audited.pkg().id();
         gate.submit(audited.pkg(), audited.verdict(), "test");
@@ -102,13 +120,26 @@ class ReviewPageBrowserTest {
         assertEquals(ReviewTestProfile.REVIEWER, item.decidedBy());
         assertTrue(gate.queue().list(ReviewStatus.APPROVED).stream().anyMatch(i -> i.packageId().equals(id)),
                 "outbound sees the package among the approved ones");
+
+        // The export: outbound's folder route delivers the approved package and the trail records it.
+        Path exported = ReviewTestProfile.DIR.resolve("outbound").resolve(id).resolve(SharePackage.MANIFEST);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         List<AuditEvent> events = gate.trail().forPackage(id);
-        assertEquals(List.of(AuditAction.PACKAGE_SUBMITTED, AuditAction.REVIEW_APPROVED),
+        while (events.size() < 3 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            events = gate.trail().forPackage(id);
+        }
+        assertEquals(List.of(AuditAction.PACKAGE_SUBMITTED, AuditAction.REVIEW_APPROVED, AuditAction.DELIVERY),
                 events.stream().map(AuditEvent::action).toList());
         AuditEvent decision = events.get(1);
         assertEquals(ReviewTestProfile.REVIEWER, decision.actor());
         assertEquals(audited.pkg().manifestSha256(), decision.manifestSha256());
         assertTrue(decision.details().contains("no near copies"), decision.details());
+        AuditEvent delivery = events.get(2);
+        assertEquals(audited.pkg().manifestSha256(), delivery.manifestSha256());
+        assertTrue(delivery.details().contains("\"destination\":\"folder\""), delivery.details());
+        assertArrayEquals(Files.readAllBytes(audited.pkg().dir().resolve(SharePackage.MANIFEST)),
+                Files.readAllBytes(exported), "the exported manifest is the approved one");
         assertTrue(gate.trail().verify().intact());
     }
 }

@@ -51,6 +51,9 @@ public class ReviewTestProfile implements QuarkusTestProfile {
                 Map.entry("distillery.scp.port", Integer.toString(SCP_PORT)),
                 Map.entry("distillery.study-aggregation.jdbc-url", "jdbc:h2:file:" + DIR.resolve("aggregation")),
                 Map.entry("DISTILLERY_DEID_SECRET", "review-test-secret-0123456789"),
+                // the default outbound destination (folder), polled often so a test sees the export quickly
+                Map.entry("distillery.outbound.poll-interval", "200"),
+                Map.entry("distillery.outbound.folder.directory", DIR.resolve("outbound").toString()),
                 Map.entry("quarkus.security.users.embedded.users." + REVIEWER, passwordHash(REVIEWER, PASSWORD)),
                 Map.entry("quarkus.security.users.embedded.roles." + REVIEWER, "reviewer"),
                 Map.entry("quarkus.security.users.embedded.users." + ADMIN, passwordHash(ADMIN, PASSWORD)),
