@@ -6,11 +6,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layout operations of the networks as plain loops over the arrays' off-heap memory: gathers and
- * scatters through index plans (im2col, col2im, max-pool), and ReLU through a stored mask. libnd4j's im2col
- * and permuted copies in this release cost ~7-11 ns per value (measured, bench/README.md); these loops are
- * memory-bound. Keeping the max-pool switches and ReLU masks of a forward pass also lets a later pass reuse
- * them ({@link Network#forwardFrozen}), which the hypergradient's finite differences need.
+ * The layout operations of the networks as plain loops over the arrays' off-heap memory: im2col and col2im
+ * through a per-image index plan, axis swaps, max-pool through stored switches, ReLU through a stored mask.
+ * libnd4j's im2col and permuted copies in this release cost ~7-11 ns per value (measured, bench/README.md);
+ * these loops are memory-bound. Keeping the max-pool switches and ReLU masks of a forward pass also lets a
+ * later pass reuse them ({@link Network#forwardFrozen}), which the hypergradient's finite differences need.
  *
  * <p>Every array must be C-ordered and contiguous (views at an offset are fine); FLOAT and DOUBLE only.
  */
@@ -18,67 +18,41 @@ final class Kernels {
     private Kernels() {
     }
 
-    /**
-     * dst[n·dstStride + j] = idx[j] < 0 ? 0 : src[n·srcStride + idx[j]] for j < idx.length, n < count.
-     */
-    static void gather(INDArray src, int[] idx, long srcStride, INDArray dst, long dstStride, long count) {
+    /** dst[j] = src[idx[j]] (max-pool forward through its switches). */
+    static void gather(INDArray src, int[] idx, INDArray dst) {
         int s0 = base(src);
         int d0 = base(dst);
         if (src.dataType() == DataType.FLOAT) {
             FloatBuffer s = src.data().asNioFloat();
             FloatBuffer d = dst.data().asNioFloat();
-            for (long n = 0; n < count; n++) {
-                int so = (int) (s0 + n * srcStride);
-                int dOff = (int) (d0 + n * dstStride);
-                for (int j = 0; j < idx.length; j++) {
-                    int i = idx[j];
-                    d.put(dOff + j, i < 0 ? 0f : s.get(so + i));
-                }
+            for (int j = 0; j < idx.length; j++) {
+                d.put(d0 + j, s.get(s0 + idx[j]));
             }
         } else {
             DoubleBuffer s = double64(src);
             DoubleBuffer d = double64(dst);
-            for (long n = 0; n < count; n++) {
-                int so = (int) (s0 + n * srcStride);
-                int dOff = (int) (d0 + n * dstStride);
-                for (int j = 0; j < idx.length; j++) {
-                    int i = idx[j];
-                    d.put(dOff + j, i < 0 ? 0.0 : s.get(so + i));
-                }
+            for (int j = 0; j < idx.length; j++) {
+                d.put(d0 + j, s.get(s0 + idx[j]));
             }
         }
     }
 
-    /** The adjoint of {@link #gather}: dst = 0, then dst[n·dstStride + idx[j]] += src[n·srcStride + j]. */
-    static void scatterAdd(INDArray src, int[] idx, long srcStride, INDArray dst, long dstStride, long count) {
+    /** The adjoint of {@link #gather}: dst = 0, then dst[idx[j]] += src[j]. */
+    static void scatterAdd(INDArray src, int[] idx, INDArray dst) {
         dst.assign(0);
         int s0 = base(src);
         int d0 = base(dst);
         if (src.dataType() == DataType.FLOAT) {
             FloatBuffer s = src.data().asNioFloat();
             FloatBuffer d = dst.data().asNioFloat();
-            for (long n = 0; n < count; n++) {
-                int so = (int) (s0 + n * srcStride);
-                int dOff = (int) (d0 + n * dstStride);
-                for (int j = 0; j < idx.length; j++) {
-                    int i = idx[j];
-                    if (i >= 0) {
-                        d.put(dOff + i, d.get(dOff + i) + s.get(so + j));
-                    }
-                }
+            for (int j = 0; j < idx.length; j++) {
+                d.put(d0 + idx[j], d.get(d0 + idx[j]) + s.get(s0 + j));
             }
         } else {
             DoubleBuffer s = double64(src);
             DoubleBuffer d = double64(dst);
-            for (long n = 0; n < count; n++) {
-                int so = (int) (s0 + n * srcStride);
-                int dOff = (int) (d0 + n * dstStride);
-                for (int j = 0; j < idx.length; j++) {
-                    int i = idx[j];
-                    if (i >= 0) {
-                        d.put(dOff + i, d.get(dOff + i) + s.get(so + j));
-                    }
-                }
+            for (int j = 0; j < idx.length; j++) {
+                d.put(d0 + idx[j], d.get(d0 + idx[j]) + s.get(s0 + j));
             }
         }
     }

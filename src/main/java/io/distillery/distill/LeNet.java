@@ -164,7 +164,7 @@ public final class LeNet implements Network {
         if (!frozen) {
             Kernels.maxPoolSwitches(x, switches);
         }
-        Kernels.gather(x, switches, 0, out, 0, 1);
+        Kernels.gather(x, switches, out);
     }
 
     private static void relu(INDArray x, boolean[] mask, INDArray out, boolean frozen) {
@@ -185,10 +185,10 @@ public final class LeNet implements Network {
         Kernels.mask(b.dh1r, b.relu3, b.dh1);
         Ops.denseBp(b.p2, p[F1], b.dh1, g[F1], g[C1], b.dp2);
         Kernels.mask(b.dp2, b.relu2, b.dp2raw);
-        Kernels.scatterAdd(b.dp2raw, b.pool2, 0, b.da2, 0, 1);
+        Kernels.scatterAdd(b.dp2raw, b.pool2, b.da2);
         b.conv2.backward(p[W2], b.da2, g[W2], g[B2], b.dp1);
         Kernels.mask(b.dp1, b.relu1, b.dp1raw);
-        Kernels.scatterAdd(b.dp1raw, b.pool1, 0, b.da1, 0, 1);
+        Kernels.scatterAdd(b.dp1raw, b.pool1, b.da1);
         b.conv1.backward(p[W1], b.da1, g[W1], g[B1], gradX);
     }
 }

@@ -1,23 +1,11 @@
 package io.distillery.distill;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Thin calls to libnd4j custom ops writing into caller-owned buffers (no allocation per call). */
+/** Dense layers on ND4J's GEMM, writing into caller-owned buffers (no allocation per call). */
 final class Ops {
     private Ops() {
-    }
-
-    static void exec(String name, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
-        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name).addInputs(in).addOutputs(out);
-        if (iArgs.length > 0) {
-            b.addIntegerArguments(iArgs);
-        }
-        if (tArgs.length > 0) {
-            b.addFloatingPointArguments(java.util.Arrays.stream(tArgs).boxed().toArray(Double[]::new));
-        }
-        Nd4j.exec(b.build());
     }
 
     /** out = a·b + bias (row vector broadcast). */
