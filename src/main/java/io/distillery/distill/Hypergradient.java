@@ -12,12 +12,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Backward, with a = ∂L/∂θ_T and t = T−1 … 0:
  * ∂L/∂η_t = −a·g_t; ∂L/∂x̃_s += −η_t ∇x̃(a·∇θℓ); ∂L/∂ỹ_s += −η_t ∇ỹ(a·∇θℓ); a ← a − η_t H_t a.
  * Each second-order term is the derivative of a first-order gradient along a, so one central difference of
- * the ordinary gradients at θ_t ± εa (ε = c/‖a‖) yields all three. Its error is O(ε²) away from ReLU and
- * max-pool kinks; a kink inside ±ε adds a jump divided by 2ε. Measured on LeNet: c = 1e-4 in float64 crossed
- * a max-pool switch on random data (image gradient wrong by 400x), values for c from 3e-5 down to 1e-7 agreed
- * to 1e-9; float32 cannot resolve c below ~1e-3, where such crossings are common. So the inner trajectory
- * and the differences always run in float64 (n distilled images per step: cheap), and only the real-batch
- * pass that dominates the cost runs in the model's type. {@code HypergradientCheckTest} bounds the result
+ * the ordinary gradients at θ_t ± εa (ε = c/‖a‖) yields all three. Both evaluations reuse the ReLU masks and
+ * max-pool switches of θ_t ({@link Network#forwardFrozen}): that is the branch automatic differentiation
+ * differentiates, and it is smooth, so the error is O(ε²). With switches taken at θ_t ± εa instead, a kink
+ * inside ±ε adds a gradient jump divided by 2ε (measured on LeNet: c = 1e-4 crossed a max-pool switch on
+ * random data, image gradient wrong by 400x) — rare, but one such spike inflates Adam's second moment for
+ * thousands of iterations. The inner trajectory and the differences run in float64 (n distilled images per
+ * step: cheap), and only the real-batch pass that dominates the cost runs in the model's type. {@code HypergradientCheckTest} bounds the result
  * against a brute-force difference of the whole outer loss.
  */
 public final class Hypergradient {
@@ -115,6 +116,7 @@ public final class Hypergradient {
             double eps = c / norm;
             INDArray xs = d.stepImages(s);
             double[] ys = d.stepLabels(s);
+            net.forward(thetas[t], xs); // records the switches of θ_t
             gradientAt(thetas[t], eps, xs, ys, gPlus, gxPlus, gyPlus);
             gradientAt(thetas[t], -eps, xs, ys, gMinus, gxMinus, gyMinus);
             double scale = -eta / (2 * eps);
@@ -136,11 +138,11 @@ public final class Hypergradient {
                 NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** First-order gradients of the inner loss at θ + shift·a, w.r.t. θ, x̃ and ỹ. */
+    /** First-order gradients of the inner loss at θ + shift·a (switches of θ), w.r.t. θ, x̃ and ỹ. */
     private void gradientAt(INDArray theta, double shift, INDArray x, double[] y, INDArray gTheta, INDArray gX,
                             double[] gY) {
         thetaShift.assign(a).muli(shift).addi(theta);
-        INDArray z = net.forward(thetaShift, x);
+        INDArray z = net.forwardFrozen(thetaShift, x);
         INDArray dz = Nd4j.create(net.dataType(), z.shape());
         CrossEntropy.soft(z, y, dz, gY);
         net.backward(dz, gTheta, gX);

@@ -25,6 +25,13 @@ public interface Network {
     INDArray forward(INDArray theta, INDArray x);
 
     /**
+     * Logits of {@code x} with the ReLU masks and max-pool switches of the last {@link #forward} of a batch of
+     * this size, not the ones {@code theta} would select: a smooth function of θ and x around that pass, so
+     * central differences of its gradients have no kink error.
+     */
+    INDArray forwardFrozen(INDArray theta, INDArray x);
+
+    /**
      * Gradients of a loss with logit gradient {@code dLogits} for the last forward pass: overwrites
      * {@code gradTheta}, and {@code gradX} (same shape as x) unless it is null.
      */

@@ -3,8 +3,9 @@
  * 2022) on ND4J: tensors in, tensors out.
  *
  * <ul>
- *   <li>{@link io.distillery.distill.Network} / {@link io.distillery.distill.LeNet}: forward and backward on
- *       ND4J ops over a flat parameter vector, buffers reused per batch size.</li>
+ *   <li>{@link io.distillery.distill.Network} / {@link io.distillery.distill.LeNet}: forward and backward over
+ *       a flat parameter vector, buffers reused per batch size: matrix products on ND4J, layout work (im2col,
+ *       pooling, ReLU masks) as loops in {@code Kernels}.</li>
  *   <li>{@link io.distillery.distill.Hypergradient}: the unrolled inner loop and its first-order
  *       hypergradient (central differences of ordinary gradients along the adjoint, in float64).</li>
  *   <li>{@link io.distillery.distill.Distiller}: the outer Adam loop, fixed or random init, checkpoints,
