@@ -7,6 +7,7 @@ import io.distillery.ingest.IngestPipeline;
 import io.distillery.labels.CsvManifestRule;
 import io.distillery.labels.Labeller;
 import io.distillery.store.JdbcSampleStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import jakarta.inject.Named;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,26 +40,32 @@ public class IngestProcessor implements Processor {
 
     private final JdbcSampleStore store;
     private final IngestPipeline pipeline;
+    private final MeterRegistry registry;
+    private final GatewayMetrics metrics;
 
     @Inject
-    public IngestProcessor(GatewayConfig config, Config mpConfig, JdbcSampleStore store) {
+    public IngestProcessor(GatewayConfig.Store storeConfig, GatewayConfig.Labels labels,
+            GatewayConfig.Normalize normalize, GatewayConfig.Deid deidConfig, Config mpConfig, JdbcSampleStore store,
+            MeterRegistry registry, GatewayMetrics metrics) {
         this.store = store;
+        this.registry = registry;
+        this.metrics = metrics;
         // The secret is read through MicroProfile Config under the variable's own name: its environment source
         // resolves the real variable in production; tests supply the same name as a config override.
-        String var = config.deid().secretEnv();
+        String var = deidConfig.secretEnv();
         Map<String, String> env = mpConfig.getOptionalValue(var, String.class).map(v -> Map.of(var, v)).orElse(Map.of());
         Deidentifier deid = new Deidentifier(DeidConfig.of(DeidConfig.secretFromEnvironment(env, var), Set.of()));
         Labeller labeller;
         try {
-            labeller = new Labeller(List.of(CsvManifestRule.load(Path.of(config.labels().csv()),
-                    CsvManifestRule.Key.valueOf(config.labels().key()), config.labels().keyColumn(),
-                    config.labels().labelColumn())));
+            labeller = new Labeller(List.of(CsvManifestRule.load(Path.of(labels.csv()),
+                    CsvManifestRule.Key.valueOf(labels.key()), labels.keyColumn(),
+                    labels.labelColumn())));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read label manifest distillery.labels.csv=" + config.labels().csv()
+            throw new UncheckedIOException("cannot read label manifest distillery.labels.csv=" + labels.csv()
                     + ": " + e.getMessage(), e);
         }
-        int size = config.normalize().size();
-        Path dir = Path.of(config.store().dir());
+        int size = normalize.size();
+        Path dir = Path.of(storeConfig.dir());
         pipeline = new IngestPipeline(labeller, deid, NormalizeOptions.of(size, size), store,
                 dir.resolve("quarantine"), dir.resolve("parked"), "dicom:scp");
     }
@@ -65,7 +73,18 @@ public class IngestProcessor implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Path file = exchange.getMessage().getMandatoryBody(File.class).toPath();
-        IngestPipeline.Outcome outcome = pipeline.ingest(file, exchange.getMessage().getHeaders());
+        registry.counter("distillery.bytes.received").increment(Files.size(file));
+        IngestPipeline.Outcome outcome;
+        try {
+            outcome = pipeline.ingest(file, exchange.getMessage().getHeaders());
+        } catch (Exception e) {
+            registry.counter("distillery.instances.received", "outcome", "FAILED").increment();
+            throw e;
+        }
+        registry.counter("distillery.instances.received", "outcome", outcome.status().name()).increment();
+        if (outcome.status() == IngestPipeline.Status.STORED) {
+            metrics.sampleLabel(outcome.label());
+        }
         exchange.getMessage().setHeader(OUTCOME, outcome.status().name());
         exchange.getMessage().setHeader(SAMPLE_KEY, outcome.key());
         exchange.getMessage().setHeader(LABEL, outcome.label());
