@@ -20,14 +20,14 @@ import java.util.stream.Stream;
  * storage in a temporary directory, DICOMweb plugin loaded. Its REST API (JDK client, test side only) confirms what
  * the component did.
  */
-final class OrthancServer implements AutoCloseable {
+public final class OrthancServer implements AutoCloseable {
     private static final List<Path> PLUGIN_CANDIDATES = List.of(
             Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"),
             Path.of("/usr/lib/orthanc/libOrthancDicomWeb.so"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final int httpPort;
-    final int dicomPort;
+    public final int httpPort;
+    public final int dicomPort;
     final String aet = "ORTHANC";
     private final Path dir;
     private final Process process;
@@ -58,7 +58,7 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** Starts Orthanc; {@code modalities} maps a name to [AET, host, port] (C-MOVE destinations). */
-    static OrthancServer start(Path dir, Map<String, Object> modalities) throws Exception {
+    public static OrthancServer start(Path dir, Map<String, Object> modalities) throws Exception {
         return new OrthancServer(dir, modalities);
     }
 
@@ -105,7 +105,7 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** Uploads a Part 10 file through the REST API (to seed the PACS for retrieve tests). */
-    void upload(Path file) throws IOException, InterruptedException {
+    public void upload(Path file) throws IOException, InterruptedException {
         HttpResponse<String> rsp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/instances")).POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         if (rsp.statusCode() != 200) {
