@@ -2,6 +2,7 @@ package io.distillery.gateway;
 
 import io.distillery.dicom.Attributes;
 import io.distillery.dicom.Tag;
+import io.distillery.store.JdbcSampleStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -15,7 +16,7 @@ import org.apache.camel.spi.IdempotentRepository;
 /**
  * Beans of routes/pacs-pull.yaml: {@code pacsPull.studyUids} turns a C-FIND result into the studies' UIDs, and
  * {@code pulledStudies} remembers which studies were retrieved, in the store's database (table
- * CAMEL_MESSAGEPROCESSED), so a study is moved once even across restarts and replicas.
+ * CAMEL_MESSAGEPROCESSED of V5__pacs_pull.sql), so a study is moved once even across restarts and replicas.
  */
 @ApplicationScoped
 @Named("pacsPull")
@@ -31,7 +32,11 @@ public class PacsPull {
     @Produces
     @Singleton
     @Named("pulledStudies")
-    IdempotentRepository pulledStudies(DataSource store) {
-        return new JdbcMessageIdRepository(store, "pacs-pull");
+    IdempotentRepository pulledStudies(DataSource store, JdbcSampleStore migrated) {
+        // The table comes from db/store/V5__pacs_pull.sql, applied when the sample store opened (a parameter here
+        // so that it opens first).
+        JdbcMessageIdRepository repository = new JdbcMessageIdRepository(store, "pacs-pull");
+        repository.setCreateTableIfNotExists(false);
+        return repository;
     }
 }
