@@ -25,9 +25,18 @@ public final class ServeCommand implements Callable<Integer> {
             if (failure != null) {
                 System.err.println(RouteFileErrors.describe(failure)
                         .map(line -> "error: " + line)
-                        .orElse("error: the gateway did not start: " + failure.getMessage()));
+                        .orElse("error: the gateway did not start: " + rootMessage(failure)));
             }
         });
         return exit[0];
+    }
+
+    /** Quarkus wraps the cause ("Failed to start quarkus"); the innermost message is the one that helps. */
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }

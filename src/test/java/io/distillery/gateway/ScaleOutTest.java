@@ -21,10 +21,11 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scale-out, proven with the real thing: two {@code serve} processes on one machine share one PostgreSQL sample
- * store. Ten studies of six instances each are sent with dcmtk storescu to both replicas at once, five studies each.
- * Every instance is acknowledged and stored exactly once in the shared store, both replicas ingest, and every study
- * is signalled complete exactly once, with all six instances.
+ * Scale-out, proven with the real thing: two {@code serve} processes on one machine share one PostgreSQL (sample
+ * store and study aggregation). Ten studies of six instances each are sent with dcmtk storescu to both replicas at
+ * once; two studies are split between the replicas (second halves to B after the first halves reached A). Every
+ * instance is acknowledged and stored exactly once, and every study is signalled complete exactly once, with all
+ * six instances, by one of the replicas.
  */
 class ScaleOutTest {
     private static final int STUDIES = 10;
@@ -41,22 +42,23 @@ class ScaleOutTest {
         try (PostgresServer pg = PostgresServer.start()) {
             DataSource db = pg.createDatabase("distillery");
             String url = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/distillery";
-            // The sample store is shared. The study aggregation is each replica's own H2 here: on the shared
-            // PostgreSQL the first C-STORE hung in the aggregate step (see docs/scaling.md), so every study goes
-            // whole to one replica, as a modality's association does behind a Service.
             Map<String, String> env = Map.of(
                     "DISTILLERY_STORE_JDBC_URL", url, "DISTILLERY_STORE_USERNAME", "postgres",
+                    "DISTILLERY_STUDY_AGGREGATION_JDBC_URL", url, "DISTILLERY_STUDY_AGGREGATION_USERNAME", "postgres",
                     "DISTILLERY_STUDY_AGGREGATION_QUIET_PERIOD", "4s");
             try (GatewayProcess a = GatewayProcess.start(Files.createDirectories(tmp.resolve("a")), env);
                     GatewayProcess b = GatewayProcess.start(Files.createDirectories(tmp.resolve("b")), env)) {
                 a.awaitReady();
                 b.awaitReady();
-                // both replicas at once, each on its own half of the studies
+                // both replicas at once, on different studies; then the second halves of the split studies to B
                 Process toA = storescu(a.scpPort, batches.get(0), tmp.resolve("storescu-a.log"));
                 Process toB = storescu(b.scpPort, batches.get(1), tmp.resolve("storescu-b.log"));
                 assertTrue(toA.waitFor(120, TimeUnit.SECONDS) && toB.waitFor(120, TimeUnit.SECONDS));
                 assertEquals(0, toA.exitValue(), Files.readString(tmp.resolve("storescu-a.log")));
                 assertEquals(0, toB.exitValue(), Files.readString(tmp.resolve("storescu-b.log")));
+                Process rest = storescu(b.scpPort, batches.get(2), tmp.resolve("storescu-b2.log"));
+                assertTrue(rest.waitFor(120, TimeUnit.SECONDS));
+                assertEquals(0, rest.exitValue(), Files.readString(tmp.resolve("storescu-b2.log")));
 
                 assertEquals(STUDIES * PER_STUDY, count(db, "SELECT COUNT(*) FROM sample"), "every instance stored");
                 assertEquals(STUDIES, count(db, "SELECT COUNT(DISTINCT study_key) FROM sample"));
@@ -85,7 +87,10 @@ class ScaleOutTest {
         }
     }
 
-    /** {@link #STUDIES} studies of {@link #PER_STUDY} demo instances (new study UIDs): even ones for A, odd for B. */
+    /**
+     * {@link #STUDIES} studies of {@link #PER_STUDY} demo instances (new study UIDs) in three batches: A gets studies
+     * 0-3 and the first halves of studies 8 and 9, B at the same time studies 4-7, and afterwards the second halves.
+     */
     private static List<List<Path>> cohort(Path dir) throws Exception {
         Files.createDirectories(dir);
         List<Path> sources;
@@ -93,7 +98,7 @@ class ScaleOutTest {
             sources = s.filter(f -> f.toString().endsWith(".dcm")).sorted().skip(100).limit(STUDIES * PER_STUDY)
                     .toList();
         }
-        List<List<Path>> batches = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Path>> batches = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < sources.size(); i++) {
             int study = i / PER_STUDY;
             Path copy = Files.copy(sources.get(i), dir.resolve(sources.get(i).getFileName()));
@@ -102,7 +107,7 @@ class ScaleOutTest {
                     .start();
             p.getInputStream().readAllBytes();
             assertEquals(0, p.waitFor());
-            int batch = study % 2;
+            int batch = study < 4 ? 0 : study < 8 ? 1 : i % PER_STUDY < PER_STUDY / 2 ? 0 : 2;
             batches.get(batch).add(copy);
         }
         return batches;
