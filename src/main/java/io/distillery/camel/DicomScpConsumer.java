@@ -1,5 +1,6 @@
 package io.distillery.camel;
 
+import io.distillery.dicom.net.AssociationListener;
 import io.distillery.dicom.net.DicomServer;
 import io.distillery.dicom.net.DimseServiceRegistry;
 import io.distillery.dicom.net.DuplicatePolicy;
@@ -66,8 +67,10 @@ public class DicomScpConsumer extends DefaultConsumer {
                 .idleTimeoutMillis(endpoint.getIdleTimeout())
                 .tls(endpoint.tlsConfig())
                 .build();
+        // An AssociationListener in the registry (the gateway's metrics) hears of refused and failed associations.
+        AssociationListener listener = endpoint.getCamelContext().getRegistry().findSingleByType(AssociationListener.class);
         server = DicomServer.start(config, new DimseServiceRegistry().add(new StorageService(storage, this::onStored)),
-                null);
+                listener);
         LOG.info("DICOM SCP {} listening on {}:{}", endpoint.getAet(), endpoint.getBindAddress(), server.port());
     }
 

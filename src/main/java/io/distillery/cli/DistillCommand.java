@@ -58,6 +58,17 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from DIR/checkpoint.bin") boolean resume;
     @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
 
+    /** Also hears every outer iteration (the gateway turns it into its distillation-progress metric). */
+    private final ProgressListener observer;
+
+    public DistillCommand() {
+        this(ProgressListener.NONE);
+    }
+
+    public DistillCommand(ProgressListener observer) {
+        this.observer = observer;
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -81,7 +92,11 @@ public final class DistillCommand implements Callable<Integer> {
         }
         int startIt = distiller.iterationsDone();
         long t0 = System.nanoTime();
-        distiller.run(ds.train(), new ConsoleProgress(outWriter, System.console() != null), checkpointEvery,
+        ConsoleProgress console = new ConsoleProgress(outWriter, System.console() != null);
+        distiller.run(ds.train(), p -> {
+            console.onIteration(p);
+            observer.onIteration(p);
+        }, checkpointEvery,
                 checkpointEvery > 0 ? checkpoint : null);
         int ran = distiller.iterationsDone() - startIt;
         double secPerIter = ran == 0 ? Double.NaN : (System.nanoTime() - t0) / 1e9 / ran;

@@ -1,5 +1,6 @@
 package io.distillery.cli;
 
+import io.distillery.gateway.RouteFileErrors;
 import io.quarkus.runtime.Quarkus;
 import java.util.concurrent.Callable;
 import org.apache.camel.quarkus.main.CamelMainApplication;
@@ -17,7 +18,25 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         // With our own @QuarkusMain, Camel Quarkus does not start the CamelContext by itself; its
         // CamelMainApplication starts it and blocks in Quarkus.waitForExit() until the application is stopped.
-        Quarkus.run(CamelMainApplication.class);
-        return 0;
+        // A route file that does not load stops the start; say which file, line and option in one line.
+        int[] exit = {0};
+        Quarkus.run(CamelMainApplication.class, (code, failure) -> {
+            exit[0] = code;
+            if (failure != null) {
+                System.err.println(RouteFileErrors.describe(failure)
+                        .map(line -> "error: " + line)
+                        .orElse("error: the gateway did not start: " + rootMessage(failure)));
+            }
+        });
+        return exit[0];
+    }
+
+    /** Quarkus wraps the cause ("Failed to start quarkus"); the innermost message is the one that helps. */
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }

@@ -3,7 +3,7 @@ package io.distillery.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.distillery.cli.DistilleryCommand;
+import io.agroal.api.AgroalDataSource;
 import io.distillery.deid.DeidConfig;
 import io.distillery.deid.Deidentifier;
 import io.distillery.dicom.net.AccessControl;
@@ -17,20 +17,18 @@ import io.distillery.dicom.net.StorageConfig;
 import io.distillery.dicom.net.StorageService;
 import io.distillery.dicom.net.StoreScu;
 import io.distillery.dicom.net.TransferCapability;
+import io.distillery.gateway.DistillAndPackage;
 import io.distillery.imaging.NormalizeOptions;
 import io.distillery.ingest.IngestPipeline;
 import io.distillery.labels.CsvManifestRule;
 import io.distillery.labels.Labeller;
-import io.agroal.api.AgroalDataSource;
 import io.distillery.review.AuditAction;
 import io.distillery.review.AuditTrail;
 import io.distillery.review.ReviewGate;
 import io.distillery.review.ReviewItem;
 import io.distillery.review.ReviewQueue;
-import io.distillery.share.SharePackage;
-import io.distillery.store.CohortExport;
-import io.distillery.store.StoreDataSources;
 import io.distillery.store.JdbcSampleStore;
+import io.distillery.store.StoreDataSources;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -103,6 +101,7 @@ public final class Demo {
         long start = System.nanoTime();
         int sent;
         int failed;
+        DistillAndPackage.Run run;
         try (JdbcSampleStore store = JdbcSampleStore.embedded(storeDir)) {
             Labeller labeller = new Labeller(List.of(CsvManifestRule.load(s.samples().resolve("labels.csv"),
                     CsvManifestRule.Key.ACCESSION_NUMBER, "accession_number", "label")));
@@ -132,13 +131,22 @@ public final class Demo {
             }
             log.printf("%n      %d acknowledged, %d failed; outcomes %s; store holds %s%n", sent, failed, outcomes,
                     store.countsByLabel());
-            log.println("[2/5] exporting the cohort (split by patient: 70% train, 10% val, 20% test)");
-            CohortExport.Summary cohort = CohortExport.toNpz(store, List.of("normal", "pneumonia"),
-                    s.out().resolve("cohort.npz"), 0.1, 0.2);
-            log.printf("      train %d, val %d, test %d images of %dx%d%n", cohort.train(), cohort.val(),
-                    cohort.test(), cohort.height(), cohort.width());
+            // stages 2-4: the same code the gateway's distillation trigger runs
+            String[] stages = {"[2/5] ", "      ", "[3/5] ", "[4/5] "};
+            AtomicInteger stage = new AtomicInteger();
+            run = DistillAndPackage.run(store, s.out(), new DistillAndPackage.Settings(List.of("normal", "pneumonia"),
+                    s.iterations(), s.seed(), s.out().resolve("keys").resolve("signing.key"), s.samples()),
+                    line -> log.println(stages[Math.min(stage.getAndIncrement(), stages.length - 1)] + line),
+                    p -> {
+                        progress("distill", p.iteration(), p.total());
+                        if (p.iteration() == p.total()) {
+                            log.println(" (evaluating)");
+                        }
+                    });
         }
+        JsonNode metrics = run.metrics();
         // The sample store is closed (H2 shut down) by now; the review queue and audit trail open the same file.
+        ReviewItem queued;
         try (AgroalDataSource db = storeDatabase()) {
             ReviewGate gate = new ReviewGate(new ReviewQueue(db), new AuditTrail(db));
             Map<String, Object> ingest = new LinkedHashMap<>();
@@ -146,41 +154,15 @@ public final class Demo {
             ingest.put("failed", failed);
             outcomes.forEach((k, v) -> ingest.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
             gate.trail().record(ACTOR, AuditAction.INGEST, ingest);
-            return distilAndPackage(gate, storeDir, outcomes, sent, failed, start);
+            Map<String, Object> distillation = new LinkedHashMap<>();
+            distillation.put("iterations", s.iterations());
+            distillation.put("seed", s.seed());
+            for (String k : new String[] {"acc_distilled", "acc_random_real", "acc_full", "compression_ratio"}) {
+                distillation.put(k, metrics.path(k).asDouble());
+            }
+            gate.trail().record(ACTOR, AuditAction.DISTILLATION, distillation);
+            queued = gate.submit(run.pkg(), run.auditVerdict().name(), ACTOR);
         }
-    }
-
-    private Map<String, Object> distilAndPackage(ReviewGate gate, Path storeDir,
-            Map<IngestPipeline.Status, Integer> outcomes, int sent, int failed, long start) throws Exception {
-        log.println("[3/5] distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU");
-        Path distilled = s.out().resolve("distilled");
-        int rc = DistilleryCommand.execute("distill", "--data", s.out().resolve("cohort.npz").toString(), "--out",
-                distilled.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3", "--iterations",
-                Integer.toString(s.iterations()), "--batch", "128", "--init", "fixed", "--labels", "soft", "--seed",
-                Long.toString(s.seed()), "--full-epochs", "20");
-        if (rc != 0) {
-            throw new IOException("distillation failed (exit " + rc + ")");
-        }
-        JsonNode metrics = new ObjectMapper().readTree(distilled.resolve("metrics.json").toFile());
-        Map<String, Object> distillation = new LinkedHashMap<>();
-        distillation.put("iterations", s.iterations());
-        distillation.put("seed", s.seed());
-        for (String k : new String[] {"acc_distilled", "acc_random_real", "acc_full", "compression_ratio"}) {
-            distillation.put(k, metrics.path(k).asDouble());
-        }
-        gate.trail().record(ACTOR, AuditAction.DISTILLATION, distillation);
-        log.println("[4/5] building the signed package and running the privacy audit");
-        Path pkg = s.out().resolve("package");
-        rc = DistilleryCommand.execute("package", "build", "--distilled", distilled.toString(), "--cohort",
-                s.out().resolve("cohort.npz").toString(), "--out", pkg.toString(), "--key",
-                s.out().resolve("keys").resolve("signing.key").toString(), "--source-dicom", s.samples().toString());
-        if (rc != 0) {
-            throw new IOException("package build failed (exit " + rc + ")");
-        }
-        Path auditDir = pkg.resolveSibling(pkg.getFileName() + "-audit");
-        JsonNode audit = new ObjectMapper().readTree(auditDir.resolve("audit.json").toFile());
-        SharePackage shared = ReviewGate.readPackage(pkg);
-        ReviewItem queued = gate.submit(shared, audit.path("verdict").asText(), ACTOR);
         String reviewUrl = s.reviewBaseUrl().replaceAll("/+$", "") + "/review/packages/" + queued.packageId();
         log.println("[5/5] summary");
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -193,12 +175,12 @@ public final class Demo {
         summary.put("acc_random_real", metrics.path("acc_random_real").asDouble());
         summary.put("acc_full", metrics.path("acc_full").asDouble());
         summary.put("compression_ratio", metrics.path("compression_ratio").asDouble());
-        summary.put("distilled", distilled.toString());
+        summary.put("distilled", run.distilled().toString());
         summary.put("store", storeDir.toString());
         summary.put("seconds", Math.round((System.nanoTime() - start) / 1e9));
-        summary.put("package", pkg.toString());
-        summary.put("audit_verdict", audit.path("verdict").asText());
-        summary.put("audit_report", auditDir.resolve("report.html").toString());
+        summary.put("package", run.pkg().dir().toString());
+        summary.put("audit_verdict", run.auditVerdict().name());
+        summary.put("audit_report", run.auditReport().toString());
         summary.put("review_status", queued.status().name());
         summary.put("review_url", reviewUrl);
         table(summary);

@@ -4,21 +4,18 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** The gateway's settings ({@code distillery.*} in application.properties); defaults documented there. */
-@ConfigMapping(prefix = "distillery")
-public interface GatewayConfig {
+/**
+ * The gateway's settings, one {@link ConfigMapping} per group of {@code distillery.*} keys (defaults documented in
+ * application.properties). Separate prefixes, not one mapping of {@code distillery}, so that every key under a
+ * group the gateway owns is checked (a mistyped {@code distillery.scp.prot} stops the start) while other
+ * capabilities keep their own {@code distillery.*} groups.
+ */
+public final class GatewayConfig {
+    private GatewayConfig() {
+    }
 
-    Store store();
-
-    Labels labels();
-
-    Normalize normalize();
-
-    Deid deid();
-
-    Scp scp();
-
-    interface Store {
+    @ConfigMapping(prefix = "distillery.store")
+    public interface Store {
         /** Folder of the embedded sample store (also holds parked/ and quarantine/). */
         @WithDefault("data/store")
         String dir();
@@ -40,7 +37,8 @@ public interface GatewayConfig {
         int maxConnections();
     }
 
-    interface Labels {
+    @ConfigMapping(prefix = "distillery.labels")
+    public interface Labels {
         /** CSV manifest with a header row. */
         @WithDefault("dicom-samples/labels.csv")
         String csv();
@@ -57,7 +55,8 @@ public interface GatewayConfig {
     }
 
     /** Defaults for every route; a route overrides them with exchange properties (docs/ingest-options.md). */
-    interface Normalize {
+    @ConfigMapping(prefix = "distillery.normalize")
+    public interface Normalize {
         /** Square target grid in pixels. */
         @WithDefault("28")
         int size();
@@ -89,7 +88,8 @@ public interface GatewayConfig {
         String percentiles();
     }
 
-    interface Deid {
+    @ConfigMapping(prefix = "distillery.deid")
+    public interface Deid {
         /** Name of the environment variable that holds the pseudonymisation secret (never the secret itself). */
         @WithDefault("DISTILLERY_DEID_SECRET")
         String secretEnv();
@@ -105,7 +105,8 @@ public interface GatewayConfig {
         int maxDateShiftDays();
     }
 
-    interface Scp {
+    @ConfigMapping(prefix = "distillery.scp")
+    public interface Scp {
         @WithDefault("DISTILLERY")
         String aet();
 
@@ -117,5 +118,62 @@ public interface GatewayConfig {
 
         @WithDefault("data/spool")
         String spoolDir();
+
+        /** Health turns DOWN when the spool's file system has less free space than this, in MiB. */
+        @WithDefault("1024")
+        long minFreeMb();
+    }
+
+    @ConfigMapping(prefix = "distillery.distillation")
+    public interface Distillation {
+        /** Each run writes cohort.npz, distilled/, package/ and package-audit/ into a new folder here. */
+        @WithDefault("data/distillations")
+        String workDir();
+
+        /** The labels of the cohort, in class order. */
+        @WithDefault("normal,pneumonia")
+        java.util.List<String> labels();
+
+        /** Outer iterations (400 take about 2 minutes on 2 cores). */
+        @WithDefault("400")
+        int iterations();
+
+        @WithDefault("0")
+        long seed();
+
+        /** Ed25519 private key that signs the packages (PKCS#8; created on first use). Mount it from a secret. */
+        @WithDefault("data/keys/signing.key")
+        String signingKey();
+
+        /** How often the schedule checks the cohort threshold (Camel duration: 10m, 1h, ...). */
+        @WithDefault("10m")
+        String checkPeriod();
+
+        /** The scheduled trigger distils once every label has at least this many samples... */
+        @WithDefault("100")
+        int minSamplesPerLabel();
+
+        /** ...and the store has grown by at least this many samples since the last run this gateway started. */
+        @WithDefault("100")
+        int minNewSamples();
+    }
+
+    /** Read by routes/pacs-pull.yaml; mapped so that a mistyped key is refused at start. */
+    @ConfigMapping(prefix = "distillery.pacs")
+    public interface Pacs {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The PACS as AET@host:port. */
+        @WithDefault("PACS@127.0.0.1:104")
+        String remote();
+
+        /** C-FIND matching keys at study level (keyword=value, ',' separated; empty value matches all). */
+        @WithDefault("StudyDate=")
+        String query();
+
+        /** Camel duration between polls. */
+        @WithDefault("5m")
+        String pollPeriod();
     }
 }

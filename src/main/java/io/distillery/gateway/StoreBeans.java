@@ -20,8 +20,7 @@ public class StoreBeans {
 
     @Produces
     @ApplicationScoped
-    DataSource storeDataSource(GatewayConfig config) {
-        GatewayConfig.Store store = config.store();
+    DataSource storeDataSource(GatewayConfig.Store store) {
         String url = store.jdbcUrl().filter(u -> !u.isBlank())
                 .orElseGet(() -> StoreDataSources.embeddedUrl(Path.of(store.dir())));
         return StoreDataSources.pooled(url, store.username(), store.password().orElse(null), store.maxConnections());

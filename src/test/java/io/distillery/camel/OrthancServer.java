@@ -105,7 +105,7 @@ public final class OrthancServer implements AutoCloseable {
     }
 
     /** Uploads a Part 10 file through the REST API (to seed the PACS for retrieve tests). */
-    void upload(Path file) throws IOException, InterruptedException {
+    public void upload(Path file) throws IOException, InterruptedException {
         HttpResponse<String> rsp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/instances")).POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         if (rsp.statusCode() != 200) {

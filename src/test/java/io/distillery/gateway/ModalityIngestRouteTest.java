@@ -83,14 +83,14 @@ class ModalityIngestRouteTest {
                 .collect(Collectors.toMap(r -> r[0], r -> r[1]));
     }
 
-    private static int storescu(List<Path> files) throws Exception {
+    static int storescu(List<Path> files) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("storescu", "-aet", "MODALITY", "-aec", "DISTILLERY",
                 "127.0.0.1", Integer.toString(GatewayTestProfile.PORT)));
         files.forEach(f -> cmd.add(f.toString()));
         return run(cmd.toArray(String[]::new));
     }
 
-    private static int run(String... cmd) throws Exception {
+    static int run(String... cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(GatewayTestProfile.DIR.resolve("process.log").toFile());
         pb.environment().put("TCP_NODELAY", "1");
