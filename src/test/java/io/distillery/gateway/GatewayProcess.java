@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -40,7 +39,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts {@code serve} in {@code dir} (routes/ copied from the project unless present) with {@code env}. */
     static GatewayProcess start(Path dir, Map<String, String> env) throws Exception {
-        ensureJar();
+        requireJar();
         Path routes = dir.resolve("routes");
         if (!Files.isDirectory(routes)) {
             Files.createDirectories(routes);
@@ -109,17 +108,17 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** The runnable jar, built with {@code mvn -o -B package -DskipTests} unless it is newer than every source. */
-    static synchronized void ensureJar() throws Exception {
-        if (Files.exists(JAR) && newest(PROJECT.resolve("src/main")).compareTo(Files.getLastModifiedTime(JAR)) < 0
-                && Files.getLastModifiedTime(PROJECT.resolve("pom.xml")).compareTo(Files.getLastModifiedTime(JAR)) < 0) {
-            return;
+    /**
+     * The runnable jar of this build. These tests run as failsafe integration tests (*IT), after the package phase
+     * built it; a jar older than the sources would test old code, so that is refused too.
+     */
+    static void requireJar() throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run these tests with mvn verify (after package)");
         }
-        Process mvn = new ProcessBuilder(List.of("mvn", "-o", "-B", "-q", "package", "-DskipTests"))
-                .directory(PROJECT.toFile()).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("gateway-package", ".log").toFile()).start();
-        if (!mvn.waitFor(10, TimeUnit.MINUTES) || mvn.exitValue() != 0 || !Files.exists(JAR)) {
-            throw new IllegalStateException("mvn package did not produce " + JAR);
+        FileTime jar = Files.getLastModifiedTime(JAR);
+        if (newest(PROJECT.resolve("src/main")).compareTo(jar) > 0) {
+            throw new IllegalStateException(JAR + " is older than src/main: rebuild it (mvn verify packages first)");
         }
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or an unknown endpoint stops the start with one line naming file, line and the problem; a file added while the
  * gateway runs is loaded without a restart.
  */
-class RouteFilesTest {
+class RouteFilesIT {
     @TempDir
     Path tmp;
 

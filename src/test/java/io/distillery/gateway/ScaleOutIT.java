@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * instance is acknowledged and stored exactly once, and every study is signalled complete exactly once, with all
  * six instances, by one of the replicas.
  */
-class ScaleOutTest {
+class ScaleOutIT {
     private static final int STUDIES = 10;
     private static final int PER_STUDY = 6;
     private static final Pattern COMPLETE = Pattern.compile("study complete (\\S+): (\\d+) instances");
