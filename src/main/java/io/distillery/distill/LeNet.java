@@ -148,6 +148,16 @@ public final class LeNet implements Network {
         return b.z;
     }
 
+    /** Views of conv1.w, conv1.b, conv2.w, conv2.b, fc1.w, fc1.b, fc2.w, fc2.b, fc3.w, fc3.b in {@code theta}. */
+    INDArray[] parameterViews(INDArray theta) {
+        return layout.views(theta);
+    }
+
+    /** Padding of the first convolution (2 at 28 px, 0 at 32 px). */
+    int firstPadding() {
+        return pad1;
+    }
+
     private INDArray[] viewsOf(INDArray flat) {
         INDArray[] v = views.get(flat);
         if (v == null) {

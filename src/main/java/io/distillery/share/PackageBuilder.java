@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.cli.Version;
+import io.distillery.distill.Dl4jLeNet;
 import io.distillery.distill.data.ImageSet;
 import io.distillery.distill.data.NpzDataset;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Builds a signed package from a {@code distill --out} folder. The package is assembled in a temporary sibling
@@ -33,6 +38,8 @@ public final class PackageBuilder {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     /** Copied from the trained model the distill run wrote, for comparison with the rebuilt one. */
     static final String TRAINED_WEIGHTS = "trained_weights.f32";
+    /** The same trained weights as a DL4J model zip, loadable with stock DL4J. */
+    static final String TRAINED_WEIGHTS_DL4J = "trained_weights.dl4j.zip";
 
     private PackageBuilder() {
     }
@@ -69,6 +76,8 @@ public final class PackageBuilder {
             boolean weights = Files.isRegularFile(distilledDir.resolve("model.f32"));
             if (weights) {
                 Files.copy(distilledDir.resolve("model.f32"), modelDir.resolve(TRAINED_WEIGHTS));
+                Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
+                        modelDir.resolve(TRAINED_WEIGHTS_DL4J));
             }
 
             ScImages.Study study = ScImages.Study.fresh(id);
@@ -119,8 +128,9 @@ public final class PackageBuilder {
                     + "' (0029,1001) FD per object; JSON in Image Comments (0020,4000); model/soft_labels.npy");
             labels.set("per_image", softLabels);
             m.put("trained_weights", weights ? "model/" + TRAINED_WEIGHTS
-                    + ": raw little-endian float32 parameters in the engine's flat layout (not a DL4J model zip:"
-                    + " the engine's LeNet is written on ND4J ops, not a DL4J MultiLayerNetwork)"
+                    + ": raw little-endian float32 parameters in the engine's flat layout; model/" + TRAINED_WEIGHTS_DL4J
+                    + ": the same weights as a DL4J MultiLayerNetwork (ModelSerializer, no updater), softmax output"
+                    + " = softmax of the engine's logits"
                     : "not present: the distill folder had no model.f32");
             ObjectNode files = m.putObject("files");
             for (Map.Entry<String, Path> e : listFiles(tmp).entrySet()) {
@@ -197,6 +207,13 @@ public final class PackageBuilder {
             }
         }
         return out;
+    }
+
+    private static INDArray readRawFloats(Path file) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[bb.remaining() / 4];
+        bb.asFloatBuffer().get(v);
+        return Nd4j.createFromArray(v);
     }
 
     private static boolean hasEntries(Path dir) throws IOException {

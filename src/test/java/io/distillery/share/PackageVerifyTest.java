@@ -48,7 +48,7 @@ class PackageVerifyTest {
         assertEquals(4, m.at("/soft_labels/per_image").size());
         for (String f : List.of("images/distilled-001.dcm", "previews/distilled-004.png", "model/model_spec.json",
                 "model/distilled_images.npy", "model/soft_labels.npy", "model/learning_rates.npy",
-                "model/trained_weights.f32", "signer.pub", "PACKAGE.md")) {
+                "model/trained_weights.f32", "model/trained_weights.dl4j.zip", "signer.pub", "PACKAGE.md")) {
             assertTrue(m.get("files").has(f), f);
         }
     }
