@@ -77,17 +77,25 @@ final class Peers implements AutoCloseable {
         return false;
     }
 
-    /** Waits until something accepts TCP connections on 127.0.0.1:port. */
-    static void awaitPort(int port, int seconds) throws InterruptedException {
+    /**
+     * Waits until a DICOM peer answers C-ECHO on 127.0.0.1:port. An open TCP port is not enough: when the peer runs
+     * in its own network namespace, the forwarder on our side accepts connections before the peer listens.
+     */
+    static void awaitEcho(String aet, int port, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
+            try {
+                if (EchoScu.echo(ClientConfig.of("READY"), new RemoteAe(aet, "127.0.0.1", port)) == Status.SUCCESS) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
             }
+            Thread.sleep(100);
         }
-        throw new AssertionError("nothing listening on 127.0.0.1:" + port + " after " + seconds + " s");
+        throw new AssertionError("no C-ECHO answer from " + aet + "@127.0.0.1:" + port + " after " + seconds + " s",
+                last);
     }
 
     @Override

@@ -426,7 +426,7 @@ class StorageScpInteropTest {
         int hostPort = Netns.available() ? Peers.freePort() : peerPort;
         Netns.start(peers, "storescp", socks, List.of(new Netns.Forward(peerPort, hostPort)), List.of(),
                 "storescp", "-aet", "DCMTK", "-od", out.toString(), "+xa", "" + peerPort);
-        Peers.awaitPort(hostPort, 10);
+        Peers.awaitEcho("DCMTK", hostPort, 20);
         List<Path> files = storableCorpus().stream()
                 .filter(f -> !FileMetaInfo.read(f).transferSyntax().startsWith("1.2.840.10008.1.2.4.2")).limit(40).toList();
         List<StoreScu.Result> results = StoreScu.store(ClientConfig.of("OURSCU"), new RemoteAe("DCMTK", "127.0.0.1",
