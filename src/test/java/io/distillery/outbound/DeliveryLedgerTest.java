@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.distillery.review.ReviewItem;
 import io.distillery.review.ReviewQueue;
 import io.distillery.review.ReviewStatus;
 import io.distillery.share.SharePackage;
-import io.distillery.store.StoreDataSources;
-import io.distillery.testsupport.PostgresServer;
+import io.distillery.testsupport.StoreDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,36 +21,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The delivery ledger's rules on the embedded H2 store and on a real PostgreSQL shared by two "replicas". */
 class DeliveryLedgerTest {
-    private static PostgresServer postgres;
-    private static int databases;
+    @RegisterExtension
+    static final StoreDatabases DB = new StoreDatabases("ledger");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     private DataSource database(String kind) throws Exception {
-        return kind.equals("h2") ? StoreDataSources.pooled(StoreDataSources.embeddedUrl(dir), "distillery", null, 4)
-                : postgres.createDatabase("ledger" + (++databases));
+        return DB.create(kind, dir);
     }
 
     private static List<ReviewItem> approve(ReviewQueue queue, int n) {
@@ -94,9 +78,6 @@ class DeliveryLedgerTest {
         DeliveryRecord p1 = restarted.get("P1", approved.get(1).manifestSha256(), "folder").orElseThrow();
         assertEquals(DeliveryStatus.PENDING, p1.status(), "A's claim of P1 never finished: still pending");
         assertEquals("A", p1.leaseOwner());
-        if (db instanceof AgroalDataSource pool) {
-            pool.close();
-        }
     }
 
     @ParameterizedTest

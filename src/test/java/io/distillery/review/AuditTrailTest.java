@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
-import io.distillery.store.StoreDataSources;
-import io.distillery.testsupport.PostgresServer;
+import io.distillery.testsupport.StoreDatabases;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,9 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,37 +30,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The audit trail on the embedded H2 store and on a real PostgreSQL: chain, tamper detection, export, races. */
 class AuditTrailTest {
     private static final String HASH = "ab".repeat(32);
-    private static PostgresServer postgres;
-    private static int databases;
-    private final List<AgroalDataSource> pools = new ArrayList<>();
+    @RegisterExtension
+    static final StoreDatabases DB = new StoreDatabases("audit");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    @AfterEach
-    void closePools() {
-        pools.forEach(AgroalDataSource::close);
-    }
-
     private DataSource database(String kind) throws Exception {
-        if (kind.equals("h2")) {
-            AgroalDataSource pool = StoreDataSources.pooled(StoreDataSources.embeddedUrl(dir), "distillery", null, 4);
-            pools.add(pool);
-            return pool;
-        }
-        return postgres.createDatabase("audit" + (++databases));
+        return DB.create(kind, dir);
     }
 
     private static void sql(DataSource db, String statement) throws Exception {

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.distillery.share.SharePackage;
-import io.distillery.store.StoreDataSources;
-import io.distillery.testsupport.PostgresServer;
+import io.distillery.testsupport.StoreDatabases;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,35 +15,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The review queue's rules on the embedded H2 store and on a real PostgreSQL shared by two "replicas". */
 class ReviewQueueTest {
-    private static PostgresServer postgres;
-    private static int databases;
+    @RegisterExtension
+    static final StoreDatabases DB = new StoreDatabases("review");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     private DataSource database(String kind) throws Exception {
-        return kind.equals("h2") ? StoreDataSources.pooled(StoreDataSources.embeddedUrl(dir), "distillery", null, 4)
-                : postgres.createDatabase("review" + (++databases));
+        return DB.create(kind, dir);
     }
 
     private static SharePackage pkg(String id, char hash) {
@@ -80,9 +64,6 @@ class ReviewQueueTest {
         assertEquals(List.of(), queue.list(ReviewStatus.PENDING));
         assertEquals(List.of("P1"), queue.list(ReviewStatus.APPROVED).stream().map(ReviewItem::packageId).toList());
         assertThrows(ReviewException.class, () -> queue.approve("NOPE", "a".repeat(64), "alice", null));
-        if (db instanceof AgroalDataSource pool) {
-            pool.close();
-        }
     }
 
     /** Two replicas (two queues on one PostgreSQL) race to decide 20 packages: each is decided exactly once. */
