@@ -204,6 +204,7 @@ public final class AuditSyslog implements Consumer<AuditEvent>, AutoCloseable {
                     .append("\" ParticipantObjectTypeCode=\"2\">")
                     .append("<ParticipantObjectIDTypeCode csd-code=\"EVENT\" codeSystemName=\"99DISTILLERY\""
                             + " originalText=\"Distillery audit event\"/>")
+                    .append("<ParticipantObjectName>").append(e.action().name()).append("</ParticipantObjectName>")
                     .append(detail("details", e.details())).append("</ParticipantObjectIdentification>");
         }
         // The chain position lets a receiver notice a gap or a forged copy.
