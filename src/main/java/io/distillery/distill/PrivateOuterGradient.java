@@ -1,0 +1,108 @@
+package io.distillery.distill;
+
+import io.distillery.distill.data.ImageSet;
+import io.distillery.distill.privacy.RdpAccountant;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The differentially private mode: DP-SGD (Abadi et al. 2016) on the one place real data enters the
+ * hypergradient, a = ∂L/∂θ_T ({@link Hypergradient.OuterGradient}). Each outer iteration draws a Poisson sample of
+ * the training set (every image independently with probability q = batch / N), computes every sampled image's
+ * gradient of its own cross-entropy at θ_T, clips it to L2 norm C, sums, adds N(0, σ²C²I) and divides by the
+ * expected batch size qN. Everything downstream (the backward sweep through the inner steps, Adam, the released
+ * images, labels, learning rates and any model replayed from them) is post-processing, so the run is
+ * (ε, δ)-DP with respect to adding or removing one training image, ε from {@link RdpAccountant} over the
+ * iterations run.
+ *
+ * <p>The sampling and the noise come from {@code secretSeed}, which must not be published: the run's public seed
+ * (θ0, written into the package) is a different number. Whoever knows the secret seed can regenerate the noise
+ * and the batches, so it is kept only for reproducing a run in-house (tests pass a fixed one).
+ *
+ * <p>Per-image gradients are batch-of-one forward and backward passes of the network (any {@link Network}).
+ */
+public final class PrivateOuterGradient {
+    private final double clip;
+    private final double noiseMultiplier;
+    private final long secretSeed;
+
+    public PrivateOuterGradient(double clip, double noiseMultiplier, long secretSeed) {
+        if (!(clip > 0) || !(noiseMultiplier >= 0) || Double.isInfinite(clip)) {
+            throw new DistillException("DP clip norm must be positive and the noise multiplier non-negative");
+        }
+        this.clip = clip;
+        this.noiseMultiplier = noiseMultiplier;
+        this.secretSeed = secretSeed;
+    }
+
+    public double clip() {
+        return clip;
+    }
+
+    public double noiseMultiplier() {
+        return noiseMultiplier;
+    }
+
+    /** Sampling rate of a run with this expected batch on {@code n} training images. */
+    public static double samplingRate(int batch, int n) {
+        return Math.min(1.0, (double) batch / n);
+    }
+
+    /** ε of {@code steps} iterations at sampling rate q, at δ. */
+    public RdpAccountant.Epsilon epsilon(double q, int steps, double delta) {
+        return RdpAccountant.epsilon(q, noiseMultiplier, steps, delta);
+    }
+
+    /** The hypergradient of outer iteration {@code iteration} with a private a. */
+    public Hypergradient.Result hypergradient(Hypergradient hyper, INDArray theta0, DistilledData d, ImageSet train,
+                                              int batch, int iteration, boolean learnLabels) {
+        double q = samplingRate(batch, train.size());
+        SplittableRandom rng = new SplittableRandom(Distiller.mix(secretSeed, iteration));
+        int[] idx = poissonSample(rng, train.size(), q);
+        long noiseSeed = rng.nextLong();
+        return hyper.compute(theta0, d, (net, thetaT, grad) ->
+                clippedNoisySum(net, thetaT, train, idx, q * train.size(), noiseSeed, grad), learnLabels);
+    }
+
+    /** Each index independently with probability q. */
+    static int[] poissonSample(SplittableRandom rng, int n, double q) {
+        int[] picked = new int[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (rng.nextDouble() < q) {
+                picked[k++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(picked, k);
+    }
+
+    /**
+     * (Σ_i clip_C(∇θ ℓ_i) + N(0, σ²C²I)) / divisor into {@code grad}; returns the mean loss of the sampled images
+     * (0 for an empty sample), which is not private and only logged.
+     */
+    double clippedNoisySum(Network net, INDArray theta, ImageSet train, int[] idx, double divisor, long noiseSeed,
+                           INDArray grad) {
+        long p = net.numParams();
+        INDArray sum = Nd4j.create(DataType.DOUBLE, p);
+        INDArray g = Nd4j.create(net.dataType(), p);
+        int k = train.numClasses();
+        double loss = 0;
+        for (int i : idx) {
+            int[] one = {i};
+            INDArray z = net.forward(theta, train.images(one, net.dataType()));
+            INDArray dz = Nd4j.create(net.dataType(), z.shape());
+            loss += CrossEntropy.soft(z, CrossEntropy.oneHot(train.labels(one), k), dz, null);
+            net.backward(dz, g, null);
+            INDArray gd = g.castTo(DataType.DOUBLE);
+            double norm = gd.norm2Number().doubleValue();
+            sum.addi(norm > clip ? gd.muli(clip / norm) : gd);
+        }
+        if (noiseMultiplier > 0) {
+            sum.addi(Gaussian.randn(noiseSeed, DataType.DOUBLE, p).muli(noiseMultiplier * clip));
+        }
+        grad.assign(sum.divi(divisor).castTo(grad.dataType()));
+        return idx.length == 0 ? 0 : loss / idx.length;
+    }
+}
