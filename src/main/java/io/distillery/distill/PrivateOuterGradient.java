@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The differentially private mode: DP-SGD (Abadi et al. 2016) on the one place real data enters the
@@ -21,9 +22,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * (θ0, written into the package) is a different number. Whoever knows the secret seed can regenerate the noise
  * and the batches, so it is kept only for reproducing a run in-house (tests pass a fixed one).
  *
- * <p>Per-image gradients are batch-of-one forward and backward passes of the network (any {@link Network}).
+ * <p>Clipping needs each image's own gradient norm: networks implementing {@link PerExampleGradientNorms}
+ * (LeNet) give them from batched passes; any other network falls back to one pass per image.
  */
 public final class PrivateOuterGradient {
+    /** Images per batched pass of the fast path. */
+    static final int CHUNK = 64;
+
     private final double clip;
     private final double noiseMultiplier;
     private final long secretSeed;
@@ -84,25 +89,68 @@ public final class PrivateOuterGradient {
      */
     double clippedNoisySum(Network net, INDArray theta, ImageSet train, int[] idx, double divisor, long noiseSeed,
                            INDArray grad) {
-        long p = net.numParams();
-        INDArray sum = Nd4j.create(DataType.DOUBLE, p);
-        INDArray g = Nd4j.create(net.dataType(), p);
-        int k = train.numClasses();
+        INDArray sum = Nd4j.create(DataType.DOUBLE, net.numParams());
+        double lossSum = net instanceof PerExampleGradientNorms fast
+                ? addClippedBatched(net, fast, theta, train, idx, sum)
+                : addClippedOneByOne(net, theta, train, idx, sum);
+        if (noiseMultiplier > 0) {
+            sum.addi(Gaussian.randn(noiseSeed, DataType.DOUBLE, net.numParams()).muli(noiseMultiplier * clip));
+        }
+        grad.assign(sum.divi(divisor).castTo(grad.dataType()));
+        return idx.length == 0 ? 0 : lossSum / idx.length;
+    }
+
+    /** Any network: one forward and backward pass per image. */
+    private double addClippedOneByOne(Network net, INDArray theta, ImageSet train, int[] idx, INDArray sum) {
+        INDArray g = Nd4j.create(net.dataType(), net.numParams());
         double loss = 0;
         for (int i : idx) {
             int[] one = {i};
             INDArray z = net.forward(theta, train.images(one, net.dataType()));
             INDArray dz = Nd4j.create(net.dataType(), z.shape());
-            loss += CrossEntropy.soft(z, CrossEntropy.oneHot(train.labels(one), k), dz, null);
+            loss += CrossEntropy.soft(z, CrossEntropy.oneHot(train.labels(one), train.numClasses()), dz, null);
             net.backward(dz, g, null);
             INDArray gd = g.castTo(DataType.DOUBLE);
             double norm = gd.norm2Number().doubleValue();
             sum.addi(norm > clip ? gd.muli(clip / norm) : gd);
         }
-        if (noiseMultiplier > 0) {
-            sum.addi(Gaussian.randn(noiseSeed, DataType.DOUBLE, p).muli(noiseMultiplier * clip));
+        return loss;
+    }
+
+    /**
+     * Networks with per-example norms: chunks of {@link #CHUNK} images (the last padded with zero-weight rows, so
+     * the network keeps one set of buffers whatever the Poisson batch size), norms from one backward pass, then
+     * one backward pass with every row of the logit gradient scaled by min(1, C/‖g_i‖).
+     */
+    private double addClippedBatched(Network net, PerExampleGradientNorms fast, INDArray theta, ImageSet train,
+                                     int[] idx, INDArray sum) {
+        INDArray g = Nd4j.create(net.dataType(), net.numParams());
+        int k = train.numClasses();
+        double loss = 0;
+        for (int from = 0; from < idx.length; from += CHUNK) {
+            int m = Math.min(CHUNK, idx.length - from);
+            int[] chunk = new int[CHUNK];
+            for (int j = 0; j < CHUNK; j++) {
+                chunk[j] = idx[from + Math.min(j, m - 1)];
+            }
+            INDArray z = net.forward(theta, train.images(chunk, net.dataType()));
+            INDArray dz = Nd4j.create(net.dataType(), z.shape());
+            double[] y = CrossEntropy.oneHot(train.labels(chunk), k);
+            double chunkMean = CrossEntropy.soft(z, y, dz, null);
+            // per-example logit gradients: the mean's gradient times the chunk size
+            dz.muli(CHUNK);
+            loss += m == CHUNK ? chunkMean * CHUNK : CrossEntropy.soft(z.get(NDArrayIndex.interval(0, m),
+                    NDArrayIndex.all()).dup(), java.util.Arrays.copyOf(y, m * k), null, null) * m;
+            double[] sq = fast.perExampleSquaredNorms(dz, g);
+            double[] factor = new double[CHUNK];
+            for (int j = 0; j < m; j++) {
+                double norm = Math.sqrt(sq[j]);
+                factor[j] = norm > clip ? clip / norm : 1;
+            }
+            dz.muliColumnVector(Nd4j.createFromArray(factor).castTo(dz.dataType()).reshape(CHUNK, 1));
+            net.backward(dz, g, null);
+            sum.addi(g.castTo(DataType.DOUBLE));
         }
-        grad.assign(sum.divi(divisor).castTo(grad.dataType()));
-        return idx.length == 0 ? 0 : loss / idx.length;
+        return loss;
     }
 }

@@ -150,4 +150,44 @@ class PrivateOuterGradientTest {
         d.run(train, ProgressListener.NONE, 0, null);
         return d.data().images().data().asFloat();
     }
+    @Test
+    void batchedPerExampleNormsClipExactlyLikeOnePassPerImage() {
+        Network lenet = ModelSpec.create(spec, DataType.DOUBLE);
+        assertTrue(lenet instanceof PerExampleGradientNorms);
+        Network plain = onlyNetwork(lenet);
+        INDArray theta = theta(lenet, 4);
+        // 150 images: two full chunks and a padded one; C near the median norm, so about half are clipped
+        int[] idx = java.util.stream.IntStream.range(0, 150).map(i -> i * 31).toArray();
+        double[] norms = new double[idx.length];
+        INDArray g = Nd4j.create(DataType.DOUBLE, lenet.numParams());
+        PrivateOuterGradient open = new PrivateOuterGradient(1e12, 0, 1);
+        for (int j = 0; j < idx.length; j++) {
+            open.clippedNoisySum(plain, theta, train, new int[] {idx[j]}, 1, 0, g);
+            norms[j] = g.norm2Number().doubleValue();
+        }
+        double[] sorted = norms.clone();
+        java.util.Arrays.sort(sorted);
+        PrivateOuterGradient dp = new PrivateOuterGradient(sorted[75], 0, 1);
+        INDArray slow = Nd4j.create(DataType.DOUBLE, lenet.numParams());
+        INDArray fast = Nd4j.create(DataType.DOUBLE, lenet.numParams());
+        double slowLoss = dp.clippedNoisySum(plain, theta, train, idx, idx.length, 0, slow);
+        double fastLoss = dp.clippedNoisySum(lenet, theta, train, idx, idx.length, 0, fast);
+        assertEquals(slowLoss, fastLoss, 1e-10);
+        assertEquals(0, slow.sub(fast).norm2Number().doubleValue(), 1e-9 * slow.norm2Number().doubleValue());
+    }
+
+    /** The same network without its per-example-norm capability: the one-pass-per-image path. */
+    private static Network onlyNetwork(Network net) {
+        return new Network() {
+            public ModelSpec spec() { return net.spec(); }
+            public DataType dataType() { return net.dataType(); }
+            public long numParams() { return net.numParams(); }
+            public void initialise(INDArray theta, long seed) { net.initialise(theta, seed); }
+            public INDArray forward(INDArray theta, INDArray x) { return net.forward(theta, x); }
+            public INDArray forwardFrozen(INDArray theta, INDArray x) { return net.forwardFrozen(theta, x); }
+            public void backward(INDArray dLogits, INDArray gradTheta, INDArray gradX) {
+                net.backward(dLogits, gradTheta, gradX);
+            }
+        };
+    }
 }
