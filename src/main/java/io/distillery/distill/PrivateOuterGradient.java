@@ -1,6 +1,7 @@
 package io.distillery.distill;
 
 import io.distillery.distill.data.ImageSet;
+import io.distillery.distill.data.Standardisation;
 import io.distillery.distill.privacy.RdpAccountant;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,6 +27,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (LeNet) give them from batched passes; any other network falls back to one pass per image.
  */
 public final class PrivateOuterGradient {
+    /**
+     * Input scaling of the private mode: pixels in [0, 1] mapped by (x − 0.5) / 0.25. Standardising with the
+     * training set's own mean and deviation would let every image influence every input and would publish those
+     * statistics in the model spec without noise.
+     */
+    public static final Standardisation DATA_INDEPENDENT_SCALING = new Standardisation(0.5, 0.25);
+
     /** Images per batched pass of the fast path. */
     static final int CHUNK = 64;
 

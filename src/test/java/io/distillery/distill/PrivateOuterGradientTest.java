@@ -127,7 +127,7 @@ class PrivateOuterGradientTest {
 
     @Test
     void aSecretSeedReproducesARunAndAnotherChangesIt() {
-        DistillConfig cfg = new DistillConfig("lenet", 2, 1, 3, 3, 128, 0.02, DistillConfig.Init.FIXED, true, 5, 0.01,
+        DistillConfig cfg = new DistillConfig("lenet", 2, 1, 3, 2, 64, 0.02, DistillConfig.Init.FIXED, true, 5, 0.01,
                 0, 0.5, DataType.FLOAT, 1);
         float[] a = run(cfg, 77);
         float[] b = run(cfg, 77);
