@@ -2,6 +2,7 @@ package io.distillery.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distillery.distill.Backend;
 import io.distillery.distill.DistillConfig;
 import io.distillery.distill.DistillException;
 import io.distillery.distill.Distiller;
@@ -93,6 +94,7 @@ public final class DistillCommand implements Callable<Integer> {
                 }, evalInits);
         Privacy privacy = Privacy.of(this);
         NpzDataset ds = NpzDataset.read(data, privacy.on() ? PrivateOuterGradient.DATA_INDEPENDENT_SCALING : null);
+        Backend.require();
         ModelSpec modelSpec = new ModelSpec(model, ds.train().channels(), ds.train().height(), ds.train().width(),
                 ds.train().numClasses());
         Files.createDirectories(out);
