@@ -9,6 +9,7 @@ import io.distillery.cli.Version;
 import io.distillery.distill.Dl4jLeNet;
 import io.distillery.distill.data.ImageSet;
 import io.distillery.distill.data.NpzDataset;
+import io.distillery.distill.data.Outputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,8 +74,15 @@ public final class PackageBuilder {
                     CompressedModel.LEARNING_RATES}) {
                 Files.copy(distilledDir.resolve(f), modelDir.resolve(f));
             }
-            boolean weights = Files.isRegularFile(distilledDir.resolve("model.f32"));
-            if (weights) {
+            boolean dp = PrivacyMode.isPrivate(metrics);
+            boolean weights = dp || Files.isRegularFile(distilledDir.resolve("model.f32"));
+            if (dp) {
+                // Only the replay of the released distilled data may leave in the private mode (post-processing):
+                // the weights are rebuilt here, never copied, so no file trained otherwise can slip in.
+                INDArray rebuilt = model.rebuild();
+                Outputs.writeRawFloats(modelDir.resolve(TRAINED_WEIGHTS), rebuilt);
+                Dl4jLeNet.write(model.spec(), rebuilt, modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+            } else if (weights) {
                 Files.copy(distilledDir.resolve("model.f32"), modelDir.resolve(TRAINED_WEIGHTS));
                 Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
                         modelDir.resolve(TRAINED_WEIGHTS_DL4J));
@@ -121,8 +129,10 @@ public final class PackageBuilder {
             d.set("model_spec", spec);
             d.put("iterations", metrics.path("iterations").asInt());
             d.put("learned_learning_rates", true);
-            d.put("privacy_mode", "standard (no differential privacy)");
-            m.set("evaluation", metrics);
+            JsonNode privacy = metrics.path("privacy").isObject() ? metrics.get("privacy")
+                    : JSON.createObjectNode().put("mode", "non-private");
+            d.put("privacy_mode", PrivacyMode.sentence(privacy));
+            m.set("evaluation", PrivacyMode.releasedEvaluation(metrics));
             ObjectNode labels = m.putObject("soft_labels");
             labels.put("encoding", "DICOM private block '" + ScImages.PRIVATE_CREATOR
                     + "' (0029,1001) FD per object; JSON in Image Comments (0020,4000); model/soft_labels.npy");
@@ -130,7 +140,8 @@ public final class PackageBuilder {
             m.put("trained_weights", weights ? "model/" + TRAINED_WEIGHTS
                     + ": raw little-endian float32 parameters in the engine's flat layout; model/" + TRAINED_WEIGHTS_DL4J
                     + ": the same weights as a DL4J MultiLayerNetwork (ModelSerializer, no updater), softmax output"
-                    + " = softmax of the engine's logits"
+                    + " = softmax of the engine's logits" + (dp ? "; rebuilt from the distilled data at packaging"
+                    + " (differentially private mode: no weights trained on real data are shipped)" : "")
                     : "not present: the distill folder had no model.f32");
             ObjectNode files = m.putObject("files");
             for (Map.Entry<String, Path> e : listFiles(tmp).entrySet()) {
