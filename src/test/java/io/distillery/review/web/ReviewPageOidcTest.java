@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.File;
+import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URL;
@@ -23,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -203,8 +205,22 @@ class ReviewPageOidcTest {
     }
 
     private static HttpClient newClient() {
-        return HttpClient.newBuilder().cookieHandler(new CookieManager())
+        return HttpClient.newBuilder().cookieHandler(new LoopbackCookies())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /**
+     * Keycloak marks its login cookies Secure. Browsers treat http://127.0.0.1 as a secure context and send them
+     * back; java.net's CookieManager only does so over https, so it keeps them as if they were not Secure.
+     */
+    private static final class LoopbackCookies extends CookieManager {
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+            Map<String, List<String>> plain = new HashMap<>();
+            headers.forEach((name, values) -> plain.put(name, name != null && name.equalsIgnoreCase("Set-Cookie")
+                    ? values.stream().map(c -> c.replaceAll("(?i);\\s*Secure(?=;|$)", "")).toList() : values));
+            super.put(uri, plain);
+        }
     }
 
     /** The authorization-code flow as a browser does it: our page, Keycloak's login form, back to our page. */
