@@ -69,6 +69,8 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
             pb.environment().remove("JAVA_OPTS");
             Instant started = Instant.now();
             process = pb.start();
+            // Even if the test JVM is stopped before stop() runs, Keycloak must not outlive it.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             String issuer = "http://127.0.0.1:" + keycloakPort + "/realms/" + REALM;
             awaitReady(issuer, log);
             System.out.printf("Keycloak ready at %s after %d s (log %s)%n", issuer,
