@@ -20,7 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cohort ingest|counts|export}: the dataset store from the command line (embedded store folder). */
+/**
+ * {@code cohort ingest|counts|export}: the dataset store from the command line. {@code ingest} fills an embedded
+ * store folder; {@code counts} and {@code export} also read the database a scaled-out gateway shares
+ * ({@code --jdbc-url}), which is where the GPU job exports its cohort from.
+ */
 @Command(name = "cohort", mixinStandardHelpOptions = true, description = "Build, inspect and export the sample store.",
         subcommands = {CohortCommand.Ingest.class, CohortCommand.Counts.class, CohortCommand.Export.class})
 public final class CohortCommand implements Runnable {
@@ -32,10 +36,39 @@ public final class CohortCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Where the store is: exactly one of an embedded folder or a JDBC URL. */
+    static final class StoreLocation {
+        @Option(names = "--store", required = true, description = "embedded store folder")
+        Path dir;
+
+        @Option(names = "--jdbc-url", required = true,
+                description = "store database, e.g. jdbc:postgresql://host:5432/distillery (user and password from"
+                        + " --db-user and the environment variable DISTILLERY_STORE_PASSWORD)")
+        String jdbcUrl;
+    }
+
+    /** The store options every subcommand shares; the password is read only from the environment. */
+    static final class StoreOptions {
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        StoreLocation location;
+
+        @Option(names = "--db-user", defaultValue = "${env:DISTILLERY_STORE_USERNAME:-distillery}",
+                description = "database user with --jdbc-url (default: DISTILLERY_STORE_USERNAME or distillery)")
+        String user;
+
+        JdbcSampleStore open() {
+            if (location.jdbcUrl != null) {
+                return JdbcSampleStore.open(location.jdbcUrl, user, System.getenv("DISTILLERY_STORE_PASSWORD"));
+            }
+            return JdbcSampleStore.embedded(location.dir);
+        }
+    }
+
     @Command(name = "ingest", mixinStandardHelpOptions = true,
             description = "Label (CSV manifest), de-identify, normalise and store DICOM files.")
     static final class Ingest implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "embedded store folder")
+        @Option(names = "--store", required = true,
+                description = "embedded store folder (also holds the quarantine and parked folders)")
         Path store;
 
         @Option(names = "--labels", required = true, description = "CSV manifest with a header row")
@@ -85,12 +118,12 @@ public final class CohortCommand implements Runnable {
 
     @Command(name = "counts", mixinStandardHelpOptions = true, description = "Samples per label and modality, and parked.")
     static final class Counts implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "embedded store folder")
-        Path store;
+        @CommandLine.Mixin
+        StoreOptions store;
 
         @Override
         public Integer call() {
-            try (JdbcSampleStore s = JdbcSampleStore.embedded(store)) {
+            try (JdbcSampleStore s = store.open()) {
                 s.countsByLabelAndModality().forEach((label, byModality) -> System.out.println(label + " " + byModality));
                 System.out.println("parked " + s.parkedCount());
             }
@@ -101,8 +134,8 @@ public final class CohortCommand implements Runnable {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write a cohort as an npz in the MedMNIST layout, split by patient.")
     static final class Export implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "embedded store folder")
-        Path store;
+        @CommandLine.Mixin
+        StoreOptions store;
 
         @Option(names = "--labels", required = true, split = ",", description = "labels in class-index order")
         List<String> labels;
@@ -118,7 +151,7 @@ public final class CohortCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (JdbcSampleStore s = JdbcSampleStore.embedded(store)) {
+            try (JdbcSampleStore s = store.open()) {
                 CohortExport.Summary sum = CohortExport.toNpz(s, labels, out, val, test);
                 System.out.printf("wrote %s: train %d, val %d, test %d (%dx%d)%n", out, sum.train(), sum.val(),
                         sum.test(), sum.height(), sum.width());

@@ -2,6 +2,7 @@ package io.distillery.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distillery.distill.Backend;
 import io.distillery.distill.DistillConfig;
 import io.distillery.distill.DistillException;
 import io.distillery.distill.Distiller;
@@ -81,6 +82,7 @@ public final class DistillCommand implements Callable<Integer> {
                     default -> throw new DistillException("--precision must be float or double, got " + precision);
                 }, evalInits);
         NpzDataset ds = NpzDataset.read(data);
+        Backend.require();
         ModelSpec modelSpec = new ModelSpec(model, ds.train().channels(), ds.train().height(), ds.train().width(),
                 ds.train().numClasses());
         Files.createDirectories(out);

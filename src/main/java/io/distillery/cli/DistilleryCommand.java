@@ -29,8 +29,13 @@ public final class DistilleryCommand implements Runnable {
 
     /** Runs the command line and returns the exit status (0: every input succeeded). */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with the project's error handling (one line per failure), for callers that set streams. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new DistilleryCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
+        return cl;
     }
 }

@@ -10,7 +10,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         boolean verbose = parsed.expandedArgs().contains("--verbose") || "1".equals(System.getenv("DISTILLERY_VERBOSE"));
-        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage().strip();
+        if (!verbose && msg.contains("\n")) {
+            msg = msg.lines().findFirst().orElse(msg) + " (more with --verbose)"; // one line per failure
+        }
         cl.getErr().println(cl.getCommandName() + ": error: " + msg);
         if (verbose) {
             ex.printStackTrace(cl.getErr());

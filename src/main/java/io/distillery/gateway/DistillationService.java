@@ -3,26 +3,35 @@ package io.distillery.gateway;
 import io.distillery.distill.ProgressListener;
 import io.distillery.review.ReviewItem;
 import io.distillery.review.ReviewQueue;
+import io.distillery.store.CohortExport;
 import io.distillery.store.JdbcSampleStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import io.distillery.distill.DistillException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
  * The {@code distillation} bean of routes/distillation.yaml: each method is one step of a run (new run folder →
  * cohort export → distill → package → audit → review queue), on {@link DistillAndPackage}, the code the demo
  * runs too. Progress is exported as metrics ({@code distillery.distillation.*}).
+ *
+ * <p>Replicas that share the store run one distillation at a time: a run starts only after taking the
+ * {@link DistillationLease}, renews it as it goes, and releases it when it finishes or fails.
  */
 @ApplicationScoped
 @Named("distillation")
@@ -38,14 +47,23 @@ public class DistillationService {
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final MeterRegistry metrics;
+    private final DistillationLease lease;
+    /** This replica, as recorded in the lease: the pod name in Kubernetes, made unique per process. */
+    private final String replica;
+    /** The run this replica holds the lease for, if any. */
+    private final AtomicReference<String> currentRun = new AtomicReference<>();
+    private volatile Instant lastRenewal = Instant.EPOCH;
 
     @Inject
     public DistillationService(JdbcSampleStore store, ReviewQueue reviewQueue, GatewayConfig.Distillation config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, DataSource dataSource) {
         this.store = store;
         this.reviewQueue = reviewQueue;
         this.config = config;
         this.metrics = metrics;
+        this.lease = new DistillationLease(dataSource, Clock.systemUTC());
+        this.replica = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("replica") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         this.settings = new DistillAndPackage.Settings(config.labels(), config.iterations(), config.seed(),
                 Path.of(config.signingKey()), null);
         metrics.gauge("distillery.distillation.iteration", iteration);
@@ -54,20 +72,40 @@ public class DistillationService {
     }
 
     /**
-     * True when every label has {@code min-samples-per-label} samples and the store grew by {@code min-new-samples}
-     * since the last run (remembered in the work folder, so a restart does not distil the same cohort again).
+     * True when no replica is distilling, every label has {@code min-samples-per-label} samples and the store grew
+     * by {@code min-new-samples} since the last successful run (recorded in the store, so neither a restart nor
+     * another replica distils the same cohort again).
      */
-    public boolean cohortReady() throws IOException {
+    public boolean cohortReady() {
+        if (lease.current().isPresent()) {
+            return false;
+        }
         Map<String, Long> counts = store.countsByLabel();
         boolean enough = config.labels().stream()
                 .allMatch(l -> counts.getOrDefault(l, 0L) >= config.minSamplesPerLabel());
         long now = config.labels().stream().mapToLong(l -> counts.getOrDefault(l, 0L)).sum();
-        return enough && now - lastRunSamples() >= config.minNewSamples();
+        return enough && now - lease.lastRunSamples() >= config.minNewSamples();
     }
 
-    /** A new, empty run folder under the work folder. */
+    /** Why a new run cannot start now (a run holds the lease), or null when it can. */
+    public String busy() {
+        return lease.current().map(h -> "distillation run " + h.runId() + " is running on " + h.holder()
+                + " (lease until " + h.until() + ")").orElse(null);
+    }
+
+    /**
+     * Takes the distillation lease and creates the run's empty folder under the work folder.
+     *
+     * @throws DistillationBusyException when another run (here or on another replica) holds the lease
+     */
     public DistillAndPackage.Run newRun() throws IOException {
-        Path work = Path.of(config.workDir()).resolve(LocalDateTime.now().format(RUN_NAME));
+        String name = LocalDateTime.now().format(RUN_NAME);
+        if (!lease.tryAcquire(replica, name, config.lease())) {
+            throw new DistillationBusyException(busy());
+        }
+        currentRun.set(name);
+        lastRenewal = Instant.now();
+        Path work = Path.of(config.workDir()).resolve(name);
         Files.createDirectories(work);
         running.set(1);
         iteration.set(0);
@@ -77,50 +115,76 @@ public class DistillationService {
     }
 
     public DistillAndPackage.Run exportCohort(DistillAndPackage.Run run) throws IOException {
-        DistillAndPackage.Run r = DistillAndPackage.exportCohort(store, run.work(), settings);
-        Files.writeString(lastRunFile(), Long.toString(r.cohort().train() + r.cohort().val() + r.cohort().test()),
-                StandardCharsets.US_ASCII);
-        return r;
+        renew(true);
+        return DistillAndPackage.exportCohort(store, run.work(), settings);
     }
 
     public DistillAndPackage.Run distill(DistillAndPackage.Run run) throws IOException {
+        renew(true);
         ProgressListener progress = p -> {
             iteration.set(p.iteration());
             total.set(p.total());
+            renew(false);
         };
         return DistillAndPackage.distill(run, settings, progress);
     }
 
     public DistillAndPackage.Run buildPackage(DistillAndPackage.Run run) throws IOException {
+        renew(true);
         return DistillAndPackage.buildPackage(run, settings);
     }
 
     public DistillAndPackage.Run audit(DistillAndPackage.Run run) throws IOException {
+        renew(true);
         return DistillAndPackage.audit(run, settings);
     }
 
-    /** Queues the audited package as PENDING: nothing leaves before a reviewer approves it. */
+    /**
+     * Queues the audited package as PENDING (nothing leaves before a reviewer approves it) and releases the lease,
+     * recording the cohort size as the baseline of the next threshold check.
+     */
     public ReviewItem submitForReview(DistillAndPackage.Run run) {
+        renew(true);
         ReviewItem item = reviewQueue.submit(run.pkg(), run.auditVerdict().name());
+        CohortExport.Summary c = run.cohort();
+        lease.finish(replica, currentRun.getAndSet(null), c.train() + c.val() + c.test());
         metrics.counter("distillery.distillation.runs", "outcome", "queued").increment();
         running.set(0);
         return item;
     }
 
-    /** Marks a run that failed at any step (the route's error handler calls it). */
+    /** Marks a run that failed at any step (the route's error handler calls it) and releases the lease. */
     public void failed(Exception cause) {
+        String message = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
+        String run = currentRun.getAndSet(null);
+        if (run != null) {
+            lease.fail(replica, run, message);
+        }
         metrics.counter("distillery.distillation.runs", "outcome", "failed").increment();
         running.set(0);
-        LOG.errorf("distillation run failed: %s", cause == null ? "unknown error" : cause.getMessage());
+        LOG.errorf("distillation run %s failed: %s", run, message);
     }
 
-    private long lastRunSamples() throws IOException {
-        Path f = lastRunFile();
-        return Files.exists(f) ? Long.parseLong(Files.readString(f, StandardCharsets.US_ASCII).trim()) : 0;
+    /** A run not started because another one holds the lease (the route's handler calls it). */
+    public void skipped(Exception cause) {
+        metrics.counter("distillery.distillation.runs", "outcome", "skipped").increment();
+        LOG.infof("distillation not started: %s", cause.getMessage());
     }
 
-    private Path lastRunFile() throws IOException {
-        Path dir = Files.createDirectories(Path.of(config.workDir()));
-        return dir.resolve("last-run.samples");
+    /**
+     * Extends the lease, at most every third of its length unless {@code now}; a lost lease (this replica stalled
+     * past it and another took over) stops the run rather than let two replicas package the same cohort.
+     */
+    private void renew(boolean now) {
+        Instant t = Instant.now();
+        if (!now && t.isBefore(lastRenewal.plus(config.lease().dividedBy(3)))) {
+            return;
+        }
+        String run = currentRun.get();
+        if (run == null || !lease.renew(replica, run, config.lease())) {
+            throw new DistillException("distillation lease for run " + run + " was lost (this replica stalled past "
+                    + config.lease() + "); the run is abandoned");
+        }
+        lastRenewal = t;
     }
 }

@@ -153,9 +153,16 @@ public final class GatewayConfig {
         @WithDefault("100")
         int minSamplesPerLabel();
 
-        /** ...and the store has grown by at least this many samples since the last run this gateway started. */
+        /** ...and the store has grown by at least this many samples since the last successful run (any replica). */
         @WithDefault("100")
         int minNewSamples();
+
+        /**
+         * How long a replica's claim on the one running distillation lasts without renewal (it renews while it
+         * runs); after a replica dies mid-run, another may start once this has passed.
+         */
+        @WithDefault("10m")
+        java.time.Duration lease();
     }
 
     /** Read by routes/pacs-pull.yaml; mapped so that a mistyped key is refused at start. */

@@ -42,6 +42,24 @@ public final class JdbcSampleStore implements SampleStore {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/store").load().migrate();
     }
 
+    /**
+     * The store database at {@code jdbcUrl} (the gateway's shared PostgreSQL, or any URL {@link StoreDataSources}
+     * accepts), through a small pool that {@link #close} closes.
+     */
+    public static JdbcSampleStore open(String jdbcUrl, String username, String password) {
+        var pool = StoreDataSources.pooled(jdbcUrl, username, password, 2);
+        try {
+            return new JdbcSampleStore(pool, pool::close);
+        } catch (RuntimeException e) {
+            pool.close();
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new StoreException("cannot open the store database " + jdbcUrl + ": " + root.getMessage(), e);
+        }
+    }
+
     /** An embedded H2 database in {@code directory} (see {@link StoreDataSources#embeddedUrl}). */
     public static JdbcSampleStore embedded(Path directory) {
         JdbcDataSource ds = new JdbcDataSource();

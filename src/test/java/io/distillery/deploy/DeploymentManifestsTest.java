@@ -226,7 +226,9 @@ class DeploymentManifestsTest {
             if (t == null) {
                 continue;
             }
-            for (Container c : t.getSpec().getContainers()) {
+            List<Container> containers = new java.util.ArrayList<>(t.getSpec().getContainers());
+            containers.addAll(Optional.ofNullable(t.getSpec().getInitContainers()).orElse(List.of()));
+            for (Container c : containers) {
                 if (!c.getImage().startsWith(GATEWAY_IMAGE)) {
                     continue; // PostgreSQL's own variables
                 }
@@ -424,6 +426,38 @@ class DeploymentManifestsTest {
         }
         one(PersistentVolumeClaim.class, pod.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null)
                 .findFirst().orElseThrow().getPersistentVolumeClaim().getClaimName());
+
+        // Its init container exports that cohort from the gateway's shared store: real `cohort export` options, the
+        // gateway's labels in the gateway's order, the same database and credentials from the same Secret.
+        Container export = pod.getInitContainers().get(0);
+        assertEquals(GATEWAY_IMAGE, export.getImage(), "the CPU image exports; only distilling needs the GPU");
+        List<String> exportArgs = export.getArgs();
+        assertEquals(List.of("cohort", "export"), exportArgs.subList(0, 2));
+        CommandLine.Model.CommandSpec exportSpec = new CommandLine(new io.distillery.cli.DistilleryCommand())
+                .getSubcommands().get("cohort").getSubcommands().get("export").getCommandSpec();
+        for (String a : exportArgs.subList(2, exportArgs.size())) {
+            if (a.startsWith("--")) {
+                assertNotNull(exportSpec.findOption(a), "cohort export has no option " + a);
+            }
+        }
+        assertEquals(props.getProperty("distillery.distillation.labels"),
+                exportArgs.get(exportArgs.indexOf("--labels") + 1));
+        assertEquals(args.get(args.indexOf("--data") + 1), exportArgs.get(exportArgs.indexOf("--out") + 1),
+                "distill reads what the export wrote");
+        assertEquals(volume, mountOf(pod, export, v -> v.getPersistentVolumeClaim() != null));
+        assertEquals("$(DISTILLERY_STORE_JDBC_URL)", exportArgs.get(exportArgs.indexOf("--jdbc-url") + 1));
+        assertEquals(env(gatewayContainer, "DISTILLERY_STORE_JDBC_URL"), env(export, "DISTILLERY_STORE_JDBC_URL"));
+        for (String v : List.of("DISTILLERY_STORE_USERNAME", "DISTILLERY_STORE_PASSWORD")) {
+            assertEquals(String.valueOf(secretRef(gatewayContainer, v)), String.valueOf(secretRef(export, v)), v);
+        }
+        // ...and the database's NetworkPolicy lets the job's pods in.
+        NetworkPolicy db = one(NetworkPolicy.class, "distillery-postgres");
+        String jobName = distill.getSpec().getJobTemplate().getSpec().getTemplate().getMetadata().getLabels()
+                .get("app.kubernetes.io/name");
+        assertTrue(db.getSpec().getIngress().stream().flatMap(r -> r.getFrom().stream())
+                .anyMatch(f -> f.getPodSelector() != null
+                        && jobName.equals(f.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))),
+                "distillery-postgres admits " + jobName);
 
         // Every node a term admits has a GPU of compute capability 3.7 to 8.6 (ND4J CUDA 11.6's binaries, no PTX):
         // never Hopper (9.0) or later, never a 3.0/3.5 or an 8.9 by an unbounded minor.

@@ -1,6 +1,7 @@
 package io.distillery.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,15 @@ class GatewayObservabilityTest {
 
     @Inject
     ReviewQueue reviewQueue;
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    @Inject
+    DistillationService distillation;
+
+    @Inject
+    io.distillery.store.JdbcSampleStore store;
 
     @BeforeEach
     void startRoutes() {
@@ -120,6 +130,91 @@ class GatewayObservabilityTest {
         assertEquals(pending + 1.0, sum(metrics, "distillery_packages\\{status=\"pending\"\\}"), metrics);
         assertEquals(2.0, sum(metrics, "distillery_distillation_iteration"), metrics);
         assertEquals(0.0, sum(metrics, "distillery_distillation_running"), metrics);
+    }
+
+    @Test
+    void restCallIsRefusedWhileAnotherReplicaDistils() throws Exception {
+        DistillationLease otherReplica = new DistillationLease(dataSource, java.time.Clock.systemUTC());
+        assertTrue(otherReplica.tryAcquire("other-replica", "run-elsewhere", java.time.Duration.ofMinutes(5)));
+        try {
+            HttpResponse<String> r = post("api/distillations");
+            assertEquals(409, r.statusCode(), r.body());
+            assertTrue(r.body().contains("run-elsewhere") && r.body().contains("other-replica"), r.body());
+            assertFalse(distillation.cohortReady(), "the schedule does not start a second run either");
+        } finally {
+            assertTrue(otherReplica.fail("other-replica", "run-elsewhere", "released by the test"));
+        }
+    }
+
+    @Test
+    void aRunThatFailsIsCountedAndReleasesTheLease() throws Exception {
+        // The run folder cannot be created (the work folder is a file now): the run fails after taking the lease.
+        Path work = GatewayTestProfile.DIR.resolve("distillations");
+        Path aside = GatewayTestProfile.DIR.resolve("distillations.aside");
+        boolean existed = Files.exists(work);
+        if (existed) {
+            Files.move(work, aside);
+        }
+        try {
+            Files.writeString(work, "not a folder");
+            String before = get("q/metrics").body();
+            HttpResponse<String> r = post("api/distillations");
+            assertEquals(202, r.statusCode(), r.body());
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            double failed = sum(before, FAILED_RUNS);
+            while (sum(get("q/metrics").body(), FAILED_RUNS) == failed && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            String metrics = get("q/metrics").body();
+            assertEquals(failed + 1, sum(metrics, FAILED_RUNS), metrics);
+            assertEquals(0.0, sum(metrics, "distillery_distillation_running"), metrics);
+            assertEquals(null, distillation.busy(), "the failed run released the lease");
+            try (java.sql.Connection c = dataSource.getConnection(); java.sql.ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT last_outcome, last_error FROM distillation_lease")) {
+                assertTrue(rs.next());
+                assertEquals("FAILED", rs.getString(1));
+                assertTrue(rs.getString(2).contains("distillations"), rs.getString(2));
+            }
+        } finally {
+            Files.delete(work);
+            if (existed) {
+                Files.move(aside, work);
+            }
+        }
+    }
+
+    @Test
+    void thresholdScheduleWaitsForNewSamplesAndForTheRunningReplica() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(ModalityIngestRouteTest.SAMPLES)) {
+            // instances no other test of this profile sends
+            files = s.filter(f -> f.toString().endsWith(".dcm")).sorted().skip(150).limit(4).toList();
+        }
+        // a run elsewhere has just used every stored sample: nothing new, so no run
+        DistillationLease otherReplica = new DistillationLease(dataSource, java.time.Clock.systemUTC());
+        assertTrue(otherReplica.tryAcquire("other-replica", "run-threshold", java.time.Duration.ofMinutes(5)));
+        long stored = store.countsByLabel().values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(otherReplica.finish("other-replica", "run-threshold", stored));
+        assertFalse(distillation.cohortReady(), "no new samples since the last run");
+
+        assertEquals(0, ModalityIngestRouteTest.storescu(files));
+        assertTrue(store.countsByLabel().values().stream().mapToLong(Long::longValue).sum() >= stored + 2);
+        assertTrue(distillation.cohortReady(), "min-new-samples (2) new samples, every label present: "
+                + store.countsByLabel());
+
+        assertTrue(otherReplica.tryAcquire("other-replica", "run-busy", java.time.Duration.ofMinutes(5)));
+        try {
+            assertFalse(distillation.cohortReady(), "ready, but another replica is distilling");
+        } finally {
+            assertTrue(otherReplica.fail("other-replica", "run-busy", "released by the test"));
+        }
+    }
+
+    private static final String FAILED_RUNS = "distillery_distillation_runs_total\\{outcome=\"failed\"\\}";
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

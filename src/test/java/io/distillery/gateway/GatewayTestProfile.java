@@ -37,6 +37,9 @@ public class GatewayTestProfile implements QuarkusTestProfile {
                 Map.entry("distillery.distillation.signing-key", DIR.resolve("keys/signing.key").toString()),
                 Map.entry("distillery.distillation.iterations", "2"),
                 Map.entry("distillery.distillation.check-period", "1h"),
+                // a threshold the tests' few instances can cross
+                Map.entry("distillery.distillation.min-samples-per-label", "1"),
+                Map.entry("distillery.distillation.min-new-samples", "2"),
                 Map.entry("quarkus.http.test-port", "0"),
                 // Read under the variable's name (see IngestProcessor); a test-only value, not a real secret.
                 Map.entry("DISTILLERY_DEID_SECRET", "gateway-test-secret-0123456789"));
