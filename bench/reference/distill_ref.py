@@ -91,6 +91,62 @@ def accuracy(net, theta, x, y):
         return (net.forward(theta, x).argmax(1) == y).float().mean().item()
 
 
+def engine_theta(net, flat):
+    """The engine's flat θ (dense weights stored [in, out]) in this file's layout (torch's [out, in])."""
+    parts, o = [], 0
+    for shape, _, _ in net.shapes:
+        n = math.prod(shape)
+        w = flat[o:o + n]
+        if len(shape) == 2:
+            w = w.reshape(shape[1], shape[0]).t().reshape(-1)
+        parts.append(w)
+        o += n
+    return torch.cat(parts)
+
+
+def rel(a, b):
+    return ((a - b).norm() / b.norm()).item()
+
+
+def compare(a, tx, ty, ex, ey, net):
+    """Starts from the state the engine dumped (bench/DistillCompare.java) and compares with what it computed."""
+    torch.set_default_dtype(torch.float64)
+    ld = lambda name: torch.from_numpy(np.load(f"{a.compare}/{name}.npy").astype(np.float64))
+    tx, ex = tx.double(), ex.double()
+    theta0 = engine_theta(net, ld("theta0"))
+    images = ld("images0").requires_grad_(True)
+    labels = ld("labels0").requires_grad_(True)
+    raw_lr = ld("rawlr0").reshape(-1).requires_grad_(True)
+    batches = torch.from_numpy(np.load(f"{a.compare}/batches.npy").astype(np.int64))
+    S, n = a.steps, a.images_per_step
+    opt = torch.optim.Adam([images, labels, raw_lr], lr=a.outer_lr, betas=(0.5, 0.999))
+    losses = []
+    for it in range(batches.shape[0]):
+        idx = batches[it]
+        thetaT = unroll(net, theta0.clone(), images, labels, raw_lr, S, n, True)
+        loss = F.cross_entropy(net.forward(thetaT, tx[idx]), ty[idx])
+        opt.zero_grad()
+        loss.backward()
+        if it == 0:
+            print(json.dumps({"iteration": 0, "loss_ref": loss.item(), "loss_engine": ld("losses")[0].item(),
+                              "rel_err_images": rel(ld("g_images"), images.grad),
+                              "rel_err_labels": rel(ld("g_labels"), labels.grad),
+                              "rel_err_rawlr": rel(ld("g_rawlr").reshape(-1), raw_lr.grad),
+                              "g_rawlr_ref": raw_lr.grad.tolist(), "g_rawlr_engine": ld("g_rawlr").reshape(-1).tolist()}))
+        opt.step()
+        losses.append(loss.item())
+    eng = ld("losses")
+    for it in sorted({0, 1, 2, 4, 9, 19, len(losses) - 1} & set(range(len(losses)))):
+        print(json.dumps({"iteration": it + 1, "loss_ref": losses[it], "loss_engine": eng[it].item()}))
+    images, labels, raw_lr = images.detach(), labels.detach(), raw_lr.detach()
+    acc = lambda im, lb, lr: accuracy(net, unroll(net, theta0.clone(), im, lb, lr, S, n, False).detach(), ex, ey)
+    print(json.dumps({"final": len(losses), "rel_diff_images": rel(ld("images"), images),
+                      "rel_diff_labels": rel(ld("labels"), labels), "lrs_ref": F.softplus(raw_lr).tolist(),
+                      "lrs_engine": F.softplus(ld("rawlr").reshape(-1)).tolist(),
+                      "test_acc_ref_state": acc(images, labels, raw_lr),
+                      "test_acc_engine_state_in_ref": acc(ld("images"), ld("labels"), ld("rawlr").reshape(-1))}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
@@ -108,11 +164,14 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--out", help="write a JSON log of the trajectory here")
+    ap.add_argument("--compare", help="folder written by bench/DistillCompare.java: start from its state, compare")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
     tx, ty, ex, ey, k = load(a.data)
     net = LeNet(k, tx.shape[-1])
+    if a.compare:
+        return compare(a, tx, ty, ex, ey, net)
     n, S = a.images_per_step, a.steps
     images = torch.randn(S * n, 1, tx.shape[-2], tx.shape[-1]).requires_grad_(True)
     labels = F.one_hot(torch.arange(S * n) % n % k, k).float().requires_grad_(True)

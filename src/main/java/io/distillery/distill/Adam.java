@@ -6,6 +6,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Adam on one tensor, with its moments kept so that a checkpoint can resume it exactly. */
 final class Adam {
+    static final double EPS = 1e-8;
     private final double beta1;
     private final double beta2;
     private final INDArray m;
@@ -23,8 +24,10 @@ final class Adam {
         t++;
         m.muli(beta1).addi(grad.mul(1 - beta1));
         v.muli(beta2).addi(grad.mul(grad).muli(1 - beta2));
-        double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-        param.subi(m.div(Transforms.sqrt(v, true).addi(1e-8)).muli(stepSize));
+        // As torch.optim.Adam: ε is added to the bias-corrected √v̂, not to √v (that would be ε/√(1−β2^t),
+        // 30x larger at the first step, and change the first steps of small gradient entries).
+        double bias2 = Math.sqrt(1 - Math.pow(beta2, t));
+        param.subi(m.div(Transforms.sqrt(v, true).divi(bias2).addi(EPS)).muli(lr / (1 - Math.pow(beta1, t))));
     }
 
     INDArray m() {
