@@ -74,8 +74,12 @@ public final class PackageBuilder {
                 Files.copy(distilledDir.resolve(f), modelDir.resolve(f));
             }
             boolean weights = Files.isRegularFile(distilledDir.resolve("model.f32"));
+            // Only LeNet has a DL4J twin (DL4J has no instance-norm layer for the ConvNet).
+            boolean dl4j = weights && "lenet".equals(model.spec().model());
             if (weights) {
                 Files.copy(distilledDir.resolve("model.f32"), modelDir.resolve(TRAINED_WEIGHTS));
+            }
+            if (dl4j) {
                 Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
                         modelDir.resolve(TRAINED_WEIGHTS_DL4J));
             }
@@ -127,11 +131,11 @@ public final class PackageBuilder {
             labels.put("encoding", "DICOM private block '" + ScImages.PRIVATE_CREATOR
                     + "' (0029,1001) FD per object; JSON in Image Comments (0020,4000); model/soft_labels.npy");
             labels.set("per_image", softLabels);
-            m.put("trained_weights", weights ? "model/" + TRAINED_WEIGHTS
-                    + ": raw little-endian float32 parameters in the engine's flat layout; model/" + TRAINED_WEIGHTS_DL4J
-                    + ": the same weights as a DL4J MultiLayerNetwork (ModelSerializer, no updater), softmax output"
-                    + " = softmax of the engine's logits"
-                    : "not present: the distill folder had no model.f32");
+            m.put("trained_weights", !weights ? "not present: the distill folder had no model.f32"
+                    : "model/" + TRAINED_WEIGHTS + ": raw little-endian float32 parameters in the engine's flat layout"
+                    + (dl4j ? "; model/" + TRAINED_WEIGHTS_DL4J + ": the same weights as a DL4J MultiLayerNetwork"
+                    + " (ModelSerializer, no updater), softmax output = softmax of the engine's logits"
+                    : "; no DL4J export for model '" + model.spec().model() + "' (only lenet has one)"));
             ObjectNode files = m.putObject("files");
             for (Map.Entry<String, Path> e : listFiles(tmp).entrySet()) {
                 ObjectNode f = files.putObject(e.getKey());
