@@ -5,7 +5,9 @@
 # dataset (Orthanc: read back from its storage directory). Runs inside its own network namespace when it can.
 #
 # usage: [RECEIVERS="ours-nofsync storescp"] [SIZES="small large"] [SENDERS="1 8"] [REPEAT=n] [WARMUP=passes]
-#        bench/dicom-ingest/run.sh [WORKDIR]
+#        [BASE_CLASSES=dir] bench/dicom-ingest/run.sh [WORKDIR]
+#        (receivers base-fsync/base-nofsync: our SCP from the compiled classes in BASE_CLASSES, e.g. a copy of
+#        target/classes of an earlier commit, for before/after in one run)
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -53,6 +55,10 @@ start_receiver() { # name outdir
   case "$1" in
     ours-fsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
     ours-nofsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
+    base-fsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
+      --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
+    base-nofsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
+      --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
     storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
     orthanc)
       cat > "$WORK/orthanc.json" <<JSON

@@ -2,13 +2,16 @@ package io.distillery.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distillery.distill.Backend;
 import io.distillery.distill.DistillConfig;
 import io.distillery.distill.DistillException;
 import io.distillery.distill.Distiller;
 import io.distillery.distill.Evaluation;
 import io.distillery.distill.Metrics;
 import io.distillery.distill.ModelSpec;
+import io.distillery.distill.PrivateOuterGradient;
 import io.distillery.distill.ProgressListener;
+import io.distillery.distill.privacy.RdpAccountant;
 import io.distillery.distill.data.NpzDataset;
 import io.distillery.distill.data.Outputs;
 import java.io.IOException;
@@ -62,6 +65,15 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "0", description = "write DIR/checkpoint.bin every N iterations") int checkpointEvery;
     @Option(names = "--resume", description = "continue from DIR/checkpoint.bin") boolean resume;
     @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+    @Option(names = "--dp-epsilon", description = "differentially private mode with this target ε: the noise"
+            + " multiplier is chosen for the run's iterations and sampling rate") Double dpEpsilon;
+    @Option(names = "--dp-noise-multiplier", description = "differentially private mode with this noise multiplier σ"
+            + " (ε is then computed)") Double dpNoiseMultiplier;
+    @Option(names = "--dp-delta", description = "δ of the privacy guarantee (default 1e-5)") Double dpDelta;
+    @Option(names = "--dp-clip", description = "per-image L2 clip norm C of the real-data gradients (default 1.0)")
+    Double dpClip;
+    @Option(names = "--dp-secret-seed", description = "seed of the DP sampling and noise, for reproducing a run"
+            + " in-house; never written anywhere (default: fresh from SecureRandom)") Long dpSecretSeed;
 
     /** Also hears every outer iteration (the gateway turns it into its distillation-progress metric). */
     private final ProgressListener observer;
@@ -85,11 +97,19 @@ public final class DistillCommand implements Callable<Integer> {
                     case "double" -> DataType.DOUBLE;
                     default -> throw new DistillException("--precision must be float or double, got " + precision);
                 }, evalInits);
-        NpzDataset ds = NpzDataset.read(data);
+        Privacy privacy = Privacy.of(this);
+        NpzDataset ds = NpzDataset.read(data, privacy.on() ? PrivateOuterGradient.DATA_INDEPENDENT_SCALING : null);
+        Backend.require();
         ModelSpec modelSpec = new ModelSpec(model, ds.train().channels(), ds.train().height(), ds.train().width(),
                 ds.train().numClasses(), netWidth);
         Files.createDirectories(out);
-        Distiller distiller = new Distiller(cfg, modelSpec);
+        PrivateOuterGradient dp = privacy.mechanism(cfg, ds.train().size());
+        Distiller distiller = new Distiller(cfg, modelSpec, dp);
+        if (dp != null) {
+            outWriter.printf(Locale.ROOT, "differentially private mode: noise multiplier %.4f, clip %.4g, sampling rate"
+                    + " %.5f, %d iterations, delta %.3g%n", dp.noiseMultiplier(), dp.clip(),
+                    PrivateOuterGradient.samplingRate(batch, ds.train().size()), iterations, privacy.delta());
+        }
         Path checkpoint = out.resolve("checkpoint.bin");
         if (resume) {
             distiller.resume(checkpoint);
@@ -168,6 +188,7 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("package_files", "distilled_images.npy + soft_labels.npy + learning_rates.npy + model_spec.json (seed, spec)");
         m.put("compression_ratio", (double) packageBytes / modelBytes);
         m.put("learning_rates", distiller.data().learningRates());
+        m.put("privacy", privacy.record(dp, batch, ds.train().size(), distiller.iterationsDone()));
         json.writeValue(out.resolve("metrics.json").toFile(), m);
         outWriter.printf(Locale.ROOT, "distilled acc %.4f (sd %.4f), random real %.4f, full %.4f, %.4f s/iter, "
                         + "package %d B / model %d B = %.4f%n", d.accuracy(), report.distilled().sd().accuracy(),
@@ -224,6 +245,82 @@ public final class DistillCommand implements Callable<Integer> {
         private static String eta(double s) {
             long sec = Math.round(s);
             return String.format(Locale.ROOT, "%d:%02d:%02d", sec / 3600, sec / 60 % 60, sec % 60);
+        }
+    }
+    /** The privacy options, checked together; {@link #on()} is false in the non-private mode. */
+    record Privacy(Double epsilon, Double noiseMultiplier, double delta, double clip, Long secretSeed) {
+        /** What metrics.json lists as computed from real training data without differential privacy. */
+        static final java.util.List<String> NON_PRIVATE_METRICS = java.util.List.of("acc_random_real",
+                "acc_random_real_sd", "random_real_lr", "harmonic_mean_random_real", "acc_full", "harmonic_mean_full",
+                "auc_full", "full_epochs", "final_outer_loss");
+
+        static Privacy of(DistillCommand c) {
+            boolean on = c.dpEpsilon != null || c.dpNoiseMultiplier != null;
+            if (c.dpEpsilon != null && c.dpNoiseMultiplier != null) {
+                throw new DistillException("give either --dp-epsilon or --dp-noise-multiplier, not both");
+            }
+            if (!on && (c.dpDelta != null || c.dpClip != null || c.dpSecretSeed != null)) {
+                throw new DistillException("--dp-delta, --dp-clip and --dp-secret-seed need --dp-epsilon or"
+                        + " --dp-noise-multiplier");
+            }
+            double delta = c.dpDelta == null ? 1e-5 : c.dpDelta;
+            if (on && !(delta > 0 && delta < 1)) {
+                throw new DistillException("--dp-delta must be in (0, 1), got " + delta);
+            }
+            if (c.dpEpsilon != null && !(c.dpEpsilon > 0)) {
+                throw new DistillException("--dp-epsilon must be positive, got " + c.dpEpsilon);
+            }
+            if (c.dpNoiseMultiplier != null && !(c.dpNoiseMultiplier > 0)) {
+                throw new DistillException("--dp-noise-multiplier must be positive, got " + c.dpNoiseMultiplier);
+            }
+            if (c.dpClip != null && !(c.dpClip > 0 && Double.isFinite(c.dpClip))) {
+                throw new DistillException("--dp-clip must be positive, got " + c.dpClip);
+            }
+            return new Privacy(c.dpEpsilon, c.dpNoiseMultiplier, delta, c.dpClip == null ? 1.0 : c.dpClip,
+                    c.dpSecretSeed);
+        }
+
+        boolean on() {
+            return epsilon != null || noiseMultiplier != null;
+        }
+
+        PrivateOuterGradient mechanism(DistillConfig cfg, int trainSize) {
+            if (!on()) {
+                return null;
+            }
+            double q = PrivateOuterGradient.samplingRate(cfg.batch(), trainSize);
+            double sigma = noiseMultiplier != null ? noiseMultiplier
+                    : RdpAccountant.noiseMultiplier(epsilon, delta, q, cfg.iterations());
+            long seed = secretSeed != null ? secretSeed : new java.security.SecureRandom().nextLong();
+            return new PrivateOuterGradient(clip, sigma, seed);
+        }
+
+        Map<String, Object> record(PrivateOuterGradient dp, int batch, int trainSize, int steps) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            if (dp == null) {
+                p.put("mode", "non-private");
+                p.put("guarantee", "none: dataset distillation alone is no formal privacy guarantee");
+                return p;
+            }
+            double q = PrivateOuterGradient.samplingRate(batch, trainSize);
+            RdpAccountant.Epsilon e = dp.epsilon(q, steps, delta);
+            p.put("mode", "differentially-private");
+            p.put("epsilon", e.epsilon());
+            p.put("delta", delta);
+            p.put("target_epsilon", epsilon);
+            p.put("noise_multiplier", dp.noiseMultiplier());
+            p.put("clip", dp.clip());
+            p.put("sampling_rate", q);
+            p.put("steps", steps);
+            p.put("rdp_order", e.order());
+            p.put("mechanism", "DP-SGD on the outer loop's real-data gradient: Poisson sampling, per-image L2"
+                    + " clipping, Gaussian noise sigma*clip on the sum, divided by the expected batch size");
+            p.put("accountant", "Renyi DP of the sampled Gaussian mechanism (Mironov, Talwar, Zhang 2019),"
+                    + " converted with Balle et al. 2020 Theorem 21");
+            p.put("neighbouring", "add or remove one training image");
+            p.put("scaling", "data-independent: (pixel - 0.5) / 0.25");
+            p.put("non_private_metrics", NON_PRIVATE_METRICS);
+            return p;
         }
     }
 }

@@ -88,6 +88,10 @@ public final class PackageCommand implements Runnable {
                 o.printf(Locale.ROOT, "rebuilt model on %s: accuracy %.4f, sensitivity %.4f, specificity %.4f%n",
                         test.getFileName(), t.accuracy(), t.sensitivity(), t.specificity());
             }
+            if (r.dl4jTestAccuracy() != null) {
+                o.printf(Locale.ROOT, "shipped DL4J model on %s: accuracy %.4f%n", test.getFileName(),
+                        r.dl4jTestAccuracy());
+            }
             r.failures().forEach(f -> e.println("FAIL " + f));
             if (r.ok()) {
                 o.println("verified package " + r.packageId() + " (manifest sha256 " + r.manifestSha256() + ")");

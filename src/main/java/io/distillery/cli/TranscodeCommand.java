@@ -19,12 +19,14 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code dicom transcode --ts UID --out FILE FILE}: rewrites a file in another transfer syntax. Between the
  * uncompressed syntaxes and deflate it re-encodes the dataset; compressed pixel data is decompressed by the
- * toolkit's decoders and native pixel data can be compressed to RLE Lossless. Other compressions fail with a
+ * toolkit's decoders and native pixel data can be compressed to RLE Lossless or wrapped as Encapsulated
+ * Uncompressed (1.2.840.10008.1.2.1.98, one fragment per frame). Other compressions fail with a
  * message naming both syntaxes. The output appears only
  * when complete (written beside it, then moved into place).
  */
 @Command(name = "transcode", mixinStandardHelpOptions = true,
-        description = "Rewrite a DICOM file in another transfer syntax (uncompressed, deflate, RLE; decompresses any"
+        description = "Rewrite a DICOM file in another transfer syntax (uncompressed, deflate, RLE, encapsulated"
+                + " uncompressed; decompresses any"
                 + " syntax the toolkit decodes).")
 public final class TranscodeCommand implements Callable<Integer> {
     @Option(names = "--ts", required = true, paramLabel = "UID", description = "Target transfer syntax UID.")

@@ -85,12 +85,17 @@ public final class PixelData {
             throw new DicomException("unsupported pixel layout: Bits Allocated " + bitsAllocated + ", Bits Stored "
                     + bitsStored + ", High Bit " + highBit);
         }
-        if (ts.encapsulated() && !DEFLATED_IMAGE_FRAME.equals(ts.uid()) && Codecs.decoder(ts.uid()).isEmpty()) {
+        if (ts.encapsulated() && !DEFLATED_IMAGE_FRAME.equals(ts.uid()) && !isEncapsulatedUncompressed(ts)
+                && Codecs.decoder(ts.uid()).isEmpty()) {
             throw new DicomException("no pixel decoder for transfer syntax " + ts.uid() + " (" + ts.name() + ")");
         }
         ImageDescriptor image = new ImageDescriptor(rows, columns, samples, bitsAllocated, bitsStored,
                 pixelRepresentation, photometric, planar, frames);
         return new PixelData(dataset, ts, tag, image, highBit);
+    }
+
+    private static boolean isEncapsulatedUncompressed(TransferSyntax ts) {
+        return ts.equals(TransferSyntax.ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN);
     }
 
     private static int require(Attributes ds, int tag) {
@@ -151,6 +156,10 @@ public final class PixelData {
         byte[] compressed = compressedFrames().get(index);
         if (DEFLATED_IMAGE_FRAME.equals(transferSyntax.uid())) {
             return nativeFrame(inflate(compressed, index), 0);
+        }
+        if (isEncapsulatedUncompressed(transferSyntax)) {
+            // The fragment is the native frame itself (1-bit frames start on a byte boundary).
+            return nativeFrame(compressed, 0);
         }
         FrameDecoder decoder = Codecs.decoder(transferSyntax.uid()).orElseThrow();
         DecodedFrame decoded = decoder.decode(compressed, image);

@@ -20,6 +20,10 @@ public record TransferSyntax(String uid, String name, boolean explicitVR, boolea
             "Deflated Explicit VR Little Endian", true, false, true, false, false, false);
     public static final TransferSyntax EXPLICIT_VR_BIG_ENDIAN =
             new TransferSyntax("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, false, false, true);
+    /** PS3.5 A.4.11 (2023): each frame is one fragment holding the native little-endian frame, padded to even length. */
+    public static final TransferSyntax ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN = new TransferSyntax(
+            "1.2.840.10008.1.2.1.98", "Encapsulated Uncompressed Explicit VR Little Endian", true, false, false, true,
+            false, false);
     public static final TransferSyntax RLE_LOSSLESS = enc("1.2.840.10008.1.2.5", "RLE Lossless", false);
 
     private static final Map<String, TransferSyntax> REGISTRY = new LinkedHashMap<>();
@@ -28,6 +32,7 @@ public record TransferSyntax(String uid, String name, boolean explicitVR, boolea
         register(IMPLICIT_VR_LITTLE_ENDIAN);
         register(EXPLICIT_VR_LITTLE_ENDIAN);
         register(DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
+        register(ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN);
         register(EXPLICIT_VR_BIG_ENDIAN);
         register(new TransferSyntax("1.2.840.10008.1.2.8.1", "Deflated Image Frame Compression", true, false, false, true,
                 false, false));

@@ -64,4 +64,20 @@ final class Conv2d {
         Nd4j.gemm(weights.reshape(out, kk), dyT, dCol, true, false, 1.0, 0.0);
         Kernels.col2im(dCol, plan, (long) in * h * w, n, hw, gradX);
     }
+    /**
+     * Squared L2 norm of each image's own weight and bias gradient for output gradient {@code gradY} [N, oC, oH, oW]
+     * of the last forward (whose im2col columns are still in {@code col}): one batched product
+     * [N, oC, oH·oW] × [N, oH·oW, C·k·k], added into {@code sq}.
+     */
+    void addPerExampleSquaredNorms(INDArray gradY, double[] sq) {
+        INDArray dy = gradY.reshape(n, out, hw);
+        INDArray cols = col.reshape(kk, n, hw).permute(1, 2, 0).dup('c');
+        INDArray gw = Nd4j.matmul(dy, cols);
+        INDArray gb = dy.sum(2);
+        double[] w = gw.mul(gw).sum(1, 2).toDoubleVector();
+        double[] b = gb.mul(gb).sum(1).toDoubleVector();
+        for (int i = 0; i < sq.length; i++) {
+            sq[i] += w[i] + b[i];
+        }
+    }
 }

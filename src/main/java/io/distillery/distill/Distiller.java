@@ -31,10 +31,17 @@ public final class Distiller {
     private final Adam adamImages;
     private final Adam adamLabels;
     private final Adam adamLr;
+    private final PrivateOuterGradient privacy; // null: non-private mode
     private int done;
     private double lastLoss = Double.NaN;
 
     public Distiller(DistillConfig cfg, ModelSpec spec) {
+        this(cfg, spec, null);
+    }
+
+    /** @param privacy the differentially private mode's outer gradient, or null for the non-private mode */
+    public Distiller(DistillConfig cfg, ModelSpec spec, PrivateOuterGradient privacy) {
+        this.privacy = privacy;
         this.cfg = cfg;
         this.spec = spec;
         this.inner = ModelSpec.create(spec, DataType.DOUBLE);
@@ -127,9 +134,13 @@ public final class Distiller {
             if (cfg.init() == DistillConfig.Init.RANDOM) {
                 inner.initialise(theta0, rng.nextLong());
             }
-            int[] idx = sample(rng, train.size(), batch);
-            Hypergradient.Result r = hyper.compute(theta0, data, train.images(idx, cfg.outerType()), train.labels(idx),
-                    cfg.softLabels());
+            Hypergradient.Result r;
+            if (privacy == null) {
+                int[] idx = sample(rng, train.size(), batch);
+                r = hyper.compute(theta0, data, train.images(idx, cfg.outerType()), train.labels(idx), cfg.softLabels());
+            } else {
+                r = privacy.hypergradient(hyper, theta0, data, train, batch, done, cfg.softLabels());
+            }
             double lr = cfg.outerLr() * (cfg.decayEvery() > 0 ? Math.pow(cfg.decayFactor(), done / cfg.decayEvery()) : 1);
             adamImages.step(data.images(), r.images(), lr);
             if (cfg.softLabels()) {

@@ -87,13 +87,32 @@ public final class Hypergradient {
         return CrossEntropy.soft(z, CrossEntropy.oneHot(realY, (int) z.size(1)), null, null);
     }
 
+    /**
+     * How a = ∂L/∂θ_T is formed from the real data: the only place real data enters the hypergradient (what
+     * follows depends on a and the distilled data alone), so a differentially private a makes the whole
+     * hypergradient private by post-processing.
+     */
+    @FunctionalInterface
+    public interface OuterGradient {
+        /** Writes the real-data gradient at θ_T into {@code grad} (the outer network's type); returns the loss. */
+        double compute(Network outerNet, INDArray thetaT, INDArray grad);
+    }
+
+    /** The plain outer gradient: mean cross-entropy over the real batch. */
     public Result compute(INDArray theta0, DistilledData d, INDArray realX, int[] realY, boolean learnLabels) {
+        return compute(theta0, d, (net, thetaT, grad) -> {
+            INDArray z = net.forward(thetaT, realX);
+            INDArray dz = Nd4j.create(net.dataType(), z.shape());
+            double loss = CrossEntropy.soft(z, CrossEntropy.oneHot(realY, (int) z.size(1)), dz, null);
+            net.backward(dz, grad, null);
+            return loss;
+        }, learnLabels);
+    }
+
+    public Result compute(INDArray theta0, DistilledData d, OuterGradient outerGradient, boolean learnLabels) {
         int steps = d.innerSteps();
         INDArray thetaT = unroll(theta0, d).castTo(outerNet.dataType());
-        INDArray z = outerNet.forward(thetaT, realX);
-        INDArray dz = Nd4j.create(outerNet.dataType(), z.shape());
-        double loss = CrossEntropy.soft(z, CrossEntropy.oneHot(realY, (int) z.size(1)), dz, null);
-        outerNet.backward(dz, outerGrad, null);
+        double loss = outerGradient.compute(outerNet, thetaT, outerGrad);
         a.assign(outerGrad);
 
         INDArray gImages = Nd4j.create(net.dataType(), d.images().shape());

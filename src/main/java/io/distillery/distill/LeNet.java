@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Each batch size keeps the max-pool switches and ReLU masks of its last forward pass for
  * {@link #forwardFrozen} and the backward pass.
  */
-public final class LeNet implements Network {
+public final class LeNet implements Network, PerExampleGradientNorms {
     private static final int W1 = 0, B1 = 1, W2 = 2, B2 = 3, F1 = 4, C1 = 5, F2 = 6, C2 = 7, F3 = 8, C3 = 9;
 
     private final ModelSpec spec;
@@ -200,5 +200,26 @@ public final class LeNet implements Network {
         Kernels.mask(b.dp1, b.relu1, b.dp1raw);
         Kernels.scatterAdd(b.dp1raw, b.pool1, b.da1);
         b.conv1.backward(p[W1], b.da1, g[W1], g[B1], gradX);
+    }
+    @Override
+    public double[] perExampleSquaredNorms(INDArray dLogits, INDArray scratch) {
+        backward(dLogits, scratch, null); // fills the activation gradients of every layer
+        Buffers b = last;
+        double[] sq = new double[(int) dLogits.size(0)];
+        addDense(b.h2r, dLogits, sq);
+        addDense(b.h1r, b.dh2, sq);
+        addDense(b.p2, b.dh1, sq);
+        b.conv2.addPerExampleSquaredNorms(b.da2, sq);
+        b.conv1.addPerExampleSquaredNorms(b.da1, sq);
+        return sq;
+    }
+
+    /** A dense layer's per-example gradient is the outer product input ⊗ δ: norm² = |input|²|δ|² (+ |δ|² bias). */
+    private static void addDense(INDArray input, INDArray delta, double[] sq) {
+        double[] in = input.mul(input).sum(1).toDoubleVector();
+        double[] d = delta.mul(delta).sum(1).toDoubleVector();
+        for (int i = 0; i < sq.length; i++) {
+            sq[i] += (in[i] + 1) * d[i];
+        }
     }
 }

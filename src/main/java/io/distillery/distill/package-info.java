@@ -12,6 +12,8 @@
  *       {@link io.distillery.distill.ProgressListener} events.</li>
  *   <li>{@link io.distillery.distill.Evaluation} / {@link io.distillery.distill.Metrics}: replay, baselines,
  *       accuracy, sensitivity, specificity, harmonic mean, AUC.</li>
+ *   <li>{@link io.distillery.distill.PrivateOuterGradient}: the differentially private mode (DP-SGD on the
+ *       outer loop's real-data gradient); {@code privacy}: its Rényi-DP accountant.</li>
  *   <li>{@code data}: the MedMNIST npz reader (the layout the store exports) and the output writers.</li>
  * </ul>
  * Depends on ND4J and, for the npy/npz format, {@code io.distillery.npy} only.

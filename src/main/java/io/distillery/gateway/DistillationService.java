@@ -1,8 +1,9 @@
 package io.distillery.gateway;
 
 import io.distillery.distill.ProgressListener;
+import io.distillery.review.AuditAction;
+import io.distillery.review.ReviewGate;
 import io.distillery.review.ReviewItem;
-import io.distillery.review.ReviewQueue;
 import io.distillery.store.CohortExport;
 import io.distillery.store.JdbcSampleStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,7 +30,9 @@ import org.jboss.logging.Logger;
 /**
  * The {@code distillation} bean of routes/distillation.yaml: each method is one step of a run (new run folder →
  * cohort export → distill → package → audit → review queue), on {@link DistillAndPackage}, the code the demo
- * runs too. Progress is exported as metrics ({@code distillery.distillation.*}).
+ * runs too. Progress is exported as metrics ({@code distillery.distillation.*}). The audit trail hears of each run:
+ * DISTILLATION when it starts and when its package is queued (cohort counts, parameters, metrics), then
+ * PACKAGE_SUBMITTED from the review gate, or FAILURE with the error.
  *
  * <p>Replicas that share the store run one distillation at a time: a run starts only after taking the
  * {@link DistillationLease}, renews it as it goes, and releases it when it finishes or fails.
@@ -37,10 +41,11 @@ import org.jboss.logging.Logger;
 @Named("distillation")
 public class DistillationService {
     private static final Logger LOG = Logger.getLogger(DistillationService.class);
+    private static final String ACTOR = "gateway";
     private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
     private final JdbcSampleStore store;
-    private final ReviewQueue reviewQueue;
+    private final ReviewGate reviewGate;
     private final GatewayConfig.Distillation config;
     private final DistillAndPackage.Settings settings;
     private final AtomicInteger iteration = new AtomicInteger();
@@ -55,10 +60,10 @@ public class DistillationService {
     private volatile Instant lastRenewal = Instant.EPOCH;
 
     @Inject
-    public DistillationService(JdbcSampleStore store, ReviewQueue reviewQueue, GatewayConfig.Distillation config,
+    public DistillationService(JdbcSampleStore store, ReviewGate reviewGate, GatewayConfig.Distillation config,
             MeterRegistry metrics, DataSource dataSource) {
         this.store = store;
-        this.reviewQueue = reviewQueue;
+        this.reviewGate = reviewGate;
         this.config = config;
         this.metrics = metrics;
         this.lease = new DistillationLease(dataSource, Clock.systemUTC());
@@ -111,6 +116,13 @@ public class DistillationService {
         iteration.set(0);
         total.set(config.iterations());
         LOG.infof("distillation run %s started", work);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("stage", "started");
+        details.put("run", work.getFileName().toString());
+        details.put("labels", config.labels());
+        details.put("iterations", config.iterations());
+        details.put("seed", config.seed());
+        reviewGate.trail().record(ACTOR, AuditAction.DISTILLATION, details);
         return new DistillAndPackage.Run(work, null, null, null, null);
     }
 
@@ -145,7 +157,21 @@ public class DistillationService {
      */
     public ReviewItem submitForReview(DistillAndPackage.Run run) {
         renew(true);
-        ReviewItem item = reviewQueue.submit(run.pkg(), run.auditVerdict().name());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("stage", "finished");
+        details.put("run", run.work().getFileName().toString());
+        details.put("train", run.cohort().train());
+        details.put("val", run.cohort().val());
+        details.put("test", run.cohort().test());
+        details.put("iterations", config.iterations());
+        details.put("seed", config.seed());
+        for (String k : new String[] {"acc_distilled", "acc_random_real", "acc_full", "compression_ratio"}) {
+            details.put(k, run.metrics().path(k).asDouble());
+        }
+        details.put("audit_verdict", run.auditVerdict().name());
+        reviewGate.trail().record(ACTOR, AuditAction.DISTILLATION, run.pkg().id(), run.pkg().manifestSha256(),
+                details);
+        ReviewItem item = reviewGate.submit(run.pkg(), run.auditVerdict().name(), ACTOR);
         CohortExport.Summary c = run.cohort();
         lease.finish(replica, currentRun.getAndSet(null), c.train() + c.val() + c.test());
         metrics.counter("distillery.distillation.runs", "outcome", "queued").increment();
@@ -163,6 +189,9 @@ public class DistillationService {
         metrics.counter("distillery.distillation.runs", "outcome", "failed").increment();
         running.set(0);
         LOG.errorf("distillation run %s failed: %s", run, message);
+        // the trail keeps the gist (details are bounded); the log above has all of it
+        reviewGate.trail().record(ACTOR, AuditAction.FAILURE, Map.of("stage", "distillation",
+                "error", message.length() > 2000 ? message.substring(0, 2000) + "..." : message));
     }
 
     /** A run not started because another one holds the lease (the route's handler calls it). */

@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The gateway's Prometheus metrics that are read from the shared database (samples per label, packages pending and
  * approved: the same value on every replica) and the DICOM listener's association failures (per replica). The
- * dicom:scp consumer finds this bean in the registry as its {@link AssociationListener}.
+ * dicom:scp consumer finds this bean in the registry as its {@link AssociationListener}; it hands closed
+ * associations to {@link IngestAudit} for the audit trail.
  */
 @Startup
 @ApplicationScoped
@@ -30,14 +31,17 @@ public class GatewayMetrics implements AssociationListener {
 
     private final MeterRegistry registry;
     private final JdbcSampleStore store;
+    private final IngestAudit ingestAudit;
     private final Set<String> labelsRegistered = ConcurrentHashMap.newKeySet();
     private volatile Map<String, Long> counts = Map.of();
     private volatile long countsAt;
 
     @Inject
-    public GatewayMetrics(MeterRegistry registry, JdbcSampleStore store, ReviewQueue reviewQueue) {
+    public GatewayMetrics(MeterRegistry registry, JdbcSampleStore store, ReviewQueue reviewQueue,
+            IngestAudit ingestAudit) {
         this.registry = registry;
         this.store = store;
+        this.ingestAudit = ingestAudit;
         for (ReviewStatus status : new ReviewStatus[] {ReviewStatus.PENDING, ReviewStatus.APPROVED}) {
             Gauge.builder("distillery.packages", reviewQueue, q -> q.list(status).size())
                     .tag("status", status.name().toLowerCase())
@@ -75,6 +79,7 @@ public class GatewayMetrics implements AssociationListener {
 
     @Override
     public void onClosed(Association association, Exception failure) {
+        ingestAudit.associationClosed(association, failure);
         if (failure != null) {
             associationFailed("aborted");
         }

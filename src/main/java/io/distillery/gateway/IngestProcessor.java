@@ -38,14 +38,16 @@ public class IngestProcessor implements Processor {
     private final RouteIngest step;
     private final MeterRegistry registry;
     private final GatewayMetrics metrics;
+    private final IngestAudit audit;
 
     @Inject
     public IngestProcessor(GatewayConfig.Store storeConfig, GatewayConfig.Labels labels,
             GatewayConfig.Normalize normalize, GatewayConfig.Deid deidConfig, Config mpConfig, JdbcSampleStore store,
-            MeterRegistry registry, GatewayMetrics metrics) {
+            MeterRegistry registry, GatewayMetrics metrics, IngestAudit audit) {
         this.store = store;
         this.registry = registry;
         this.metrics = metrics;
+        this.audit = audit;
         // The secret is read through MicroProfile Config under the variable's own name: its environment source
         // resolves the real variable in production; tests supply the same name as a config override.
         String var = deidConfig.secretEnv();
@@ -74,10 +76,12 @@ public class IngestProcessor implements Processor {
             step.process(exchange);
         } catch (Exception e) {
             registry.counter("distillery.instances.received", "outcome", "FAILED").increment();
+            audit.count(exchange.getMessage(), "FAILED");
             throw e;
         }
         String outcome = exchange.getMessage().getHeader(RouteIngest.OUTCOME, String.class);
         registry.counter("distillery.instances.received", "outcome", outcome).increment();
+        audit.count(exchange.getMessage(), outcome);
         if (IngestPipeline.Status.STORED.name().equals(outcome)) {
             metrics.sampleLabel(exchange.getMessage().getHeader(RouteIngest.LABEL, String.class));
         }

@@ -4,7 +4,7 @@ package io.distillery.review;
 public enum AuditAction {
     /** Instances received and stored (details: counts per outcome). */
     INGEST,
-    /** A distillation run finished (details: parameters, metrics). */
+    /** A distillation run started or finished (details: stage, parameters, cohort counts, metrics). */
     DISTILLATION,
     /** A package was built, audited and queued for review. */
     PACKAGE_SUBMITTED,

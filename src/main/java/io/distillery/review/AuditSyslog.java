@@ -1,6 +1,7 @@
 package io.distillery.review;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -9,17 +10,28 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.function.Consumer;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Forwards each audit event as a DICOM audit message (PS3.15 A.5 XML, as IHE ATNA Record Audit Event sends it) in
  * an RFC 5424 syslog message: over UDP (RFC 5426, one message per datagram), TCP or TLS (RFC 5425 octet-counted
- * framing; TLS trusts what the JVM's trust store trusts). The database trail stays the record; forwarding is a
- * copy off the machine, so a receiver that is down loses the copy, not the event.
+ * framing). Over TLS the receiver's certificate must chain to the configured trust store (else the JVM's) and match
+ * the host name it was reached by; a client key, if configured, authenticates us to the receiver. The database
+ * trail stays the record; forwarding is a copy off the machine, so a receiver that is down loses the copy, not the
+ * event.
  */
 public final class AuditSyslog implements Consumer<AuditEvent>, AutoCloseable {
     public enum Protocol { UDP, TCP, TLS }
@@ -35,15 +47,61 @@ public final class AuditSyslog implements Consumer<AuditEvent>, AutoCloseable {
     private final Protocol protocol;
     private final String appName;
     private final String sourceId;
+    private final SSLSocketFactory tls;
     private Socket socket;
     private DatagramSocket datagrams;
 
+    /** UDP or TCP; TLS with the JVM's default trust store and no client key. */
     public AuditSyslog(String host, int port, Protocol protocol, String appName) {
+        this(host, port, protocol, appName, protocol == Protocol.TLS ? TlsStores.jvmDefaults() : null);
+    }
+
+    /** {@code stores} is used only for TLS (and required for it). */
+    public AuditSyslog(String host, int port, Protocol protocol, String appName, TlsStores stores) {
         this.host = host;
         this.port = port;
         this.protocol = protocol;
         this.appName = appName;
         this.sourceId = localHostName();
+        this.tls = protocol == Protocol.TLS ? stores.socketFactory() : null;
+    }
+
+    /**
+     * Where the TLS keys come from: a trust store with the receiver's CA (null: the JVM's), and optionally our own
+     * key and certificate chain for mutual TLS (null: none). Stores are PKCS#12 or JKS, passwords from the
+     * configuration (never the repository).
+     */
+    public record TlsStores(Path trustStore, char[] trustStorePassword, Path keyStore, char[] keyStorePassword) {
+        public static TlsStores jvmDefaults() {
+            return new TlsStores(null, null, null, null);
+        }
+
+        SSLSocketFactory socketFactory() {
+            try {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trustStore == null ? null : load(trustStore, trustStorePassword));
+                KeyManagerFactory kmf = null;
+                if (keyStore != null) {
+                    kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(load(keyStore, keyStorePassword), keyStorePassword);
+                }
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+                return context.getSocketFactory();
+            } catch (IOException | GeneralSecurityException e) {
+                throw new ReviewException("syslog TLS: cannot load the trust or key store: " + e.getMessage(), e);
+            }
+        }
+
+        private static KeyStore load(Path file, char[] password) throws IOException, GeneralSecurityException {
+            try (InputStream in = Files.newInputStream(file)) {
+                KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType()); // PKCS#12, which also reads JKS
+                ks.load(in, password);
+                return ks;
+            } catch (IOException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
@@ -71,13 +129,26 @@ public final class AuditSyslog implements Consumer<AuditEvent>, AutoCloseable {
             return;
         }
         if (socket == null) {
-            socket = protocol == Protocol.TLS ? SSLSocketFactory.getDefault().createSocket() : new Socket();
-            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket = connect();
         }
         OutputStream out = socket.getOutputStream();
         out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
         out.write(message);
         out.flush();
+    }
+
+    private Socket connect() throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(host, port), 10_000);
+        if (tls == null) {
+            return plain;
+        }
+        SSLSocket s = (SSLSocket) tls.createSocket(plain, host, port, true);
+        SSLParameters params = s.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 5425 5.2: the certificate must name the host
+        s.setSSLParameters(params);
+        s.startHandshake();
+        return s;
     }
 
     /** One RFC 5424 message: header, no structured data, UTF-8 BOM and the audit message XML. */
@@ -122,7 +193,8 @@ public final class AuditSyslog implements Consumer<AuditEvent>, AutoCloseable {
             b.append("<ParticipantObjectIdentification ParticipantObjectID=\"").append(xml(e.packageId()))
                     .append("\" ParticipantObjectTypeCode=\"2\" ParticipantObjectTypeCodeRole=\"3\">")
                     .append("<ParticipantObjectIDTypeCode csd-code=\"PACKAGE\" codeSystemName=\"99DISTILLERY\""
-                            + " originalText=\"Distillery share package\"/>");
+                            + " originalText=\"Distillery share package\"/>")
+                    .append("<ParticipantObjectName>").append(xml(e.packageId())).append("</ParticipantObjectName>");
             if (e.manifestSha256() != null) {
                 b.append(detail("manifest_sha256", e.manifestSha256()));
             }
@@ -132,6 +204,7 @@ public final class AuditSyslog implements Consumer<AuditEvent>, AutoCloseable {
                     .append("\" ParticipantObjectTypeCode=\"2\">")
                     .append("<ParticipantObjectIDTypeCode csd-code=\"EVENT\" codeSystemName=\"99DISTILLERY\""
                             + " originalText=\"Distillery audit event\"/>")
+                    .append("<ParticipantObjectName>").append(e.action().name()).append("</ParticipantObjectName>")
                     .append(detail("details", e.details())).append("</ParticipantObjectIdentification>");
         }
         // The chain position lets a receiver notice a gap or a forged copy.

@@ -32,7 +32,8 @@ import org.flywaydb.core.Flyway;
  * class. Events form a hash chain: each row's hash covers its content and the previous row's hash, so
  * {@link #verify()} finds any row edited, removed or reordered directly in the database. Appends from several
  * processes on one PostgreSQL are safe: the sequence number is the primary key, and a writer that loses the race
- * for a position re-reads the head and tries the next one.
+ * for a position re-reads the head and tries the next one. {@link #recordWith} appends an event in the same
+ * transaction as the change it records (the review queue's decision), so neither commits without the other.
  */
 public final class AuditTrail {
     static final String GENESIS = "0".repeat(64);
@@ -68,6 +69,23 @@ public final class AuditTrail {
      */
     public AuditEvent record(String actor, AuditAction action, String packageId, String manifestSha256,
             Map<String, ?> details) {
+        return recordWith(null, actor, action, packageId, manifestSha256, details);
+    }
+
+    /** A change to the store that must commit together with its audit event, on the connection it is given. */
+    @FunctionalInterface
+    public interface Change {
+        /** Makes the change on {@code c} (its transaction is open; do not commit); throw to record nothing. */
+        void apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Makes {@code change} and appends its event in one transaction on one connection, so either both are
+     * committed or neither is: a decision is never without its audit event, nor an event without its decision. An
+     * exception from the change or from the append rolls both back and reaches the caller.
+     */
+    public AuditEvent recordWith(Change change, String actor, AuditAction action, String packageId,
+            String manifestSha256, Map<String, ?> details) {
         if (actor == null || actor.isBlank()) {
             throw new ReviewException("an audit event needs an actor");
         }
@@ -78,7 +96,7 @@ public final class AuditTrail {
         } catch (JsonProcessingException e) {
             throw new ReviewException("audit details are not representable as JSON: " + e.getMessage(), e);
         }
-        AuditEvent event = append(actor, action, packageId, manifestSha256, detailsJson);
+        AuditEvent event = append(change, actor, action, packageId, manifestSha256, detailsJson);
         for (Consumer<AuditEvent> l : listeners) {
             try {
                 l.accept(event);
@@ -89,47 +107,77 @@ public final class AuditTrail {
         return event;
     }
 
-    private synchronized AuditEvent append(String actor, AuditAction action, String packageId,
+    private synchronized AuditEvent append(Change change, String actor, AuditAction action, String packageId,
             String manifestSha256, String details) {
-        String sql = "INSERT INTO audit_event (seq, occurred_at, actor, action, package_id, manifest_sha256, details,"
-                + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
         SQLException last = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                long seq;
-                String prev;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1");
-                        ResultSet rs = ps.executeQuery()) {
-                    seq = rs.next() ? rs.getLong(1) + 1 : 1;
-                    prev = seq == 1 ? GENESIS : rs.getString(2);
+                boolean autoCommit = c.getAutoCommit();
+                c.setAutoCommit(false);
+                try {
+                    if (change != null) {
+                        change.apply(c);
+                    }
+                    AuditEvent e = insert(c, actor, action, packageId, manifestSha256, details);
+                    c.commit();
+                    return e;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(autoCommit);
                 }
-                // Millisecond precision survives every database's TIMESTAMP, so the hash recomputes on read.
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                AuditEvent e = new AuditEvent(seq, now, actor, action, packageId, manifestSha256, details, prev, null);
-                String hash = hash(e);
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setLong(1, seq);
-                    ps.setTimestamp(2, Timestamp.from(now));
-                    ps.setString(3, actor);
-                    ps.setString(4, action.name());
-                    ps.setString(5, packageId);
-                    ps.setString(6, manifestSha256);
-                    ps.setString(7, details);
-                    ps.setString(8, prev);
-                    ps.setString(9, hash);
-                    ps.executeUpdate();
-                }
-                return new AuditEvent(seq, now, actor, action, packageId, manifestSha256, details, prev, hash);
+            } catch (SeqTaken e) { // another writer appended first: redo the change and take the next position
+                last = e.sqlCause;
             } catch (SQLException e) {
-                if (!"23505".equals(e.getSQLState())) { // anything but "another writer took this seq"
-                    throw new ReviewException("could not record audit event " + action + ": " + e.getMessage(), e);
-                }
-                last = e;
+                throw new ReviewException("could not record audit event " + action + ": " + e.getMessage(), e);
             }
         }
         throw new ReviewException("could not record audit event " + action + ": the trail stayed contended for "
                 + MAX_ATTEMPTS + " attempts", last);
+    }
+
+    /** The append lost the race for its sequence number to another writer. */
+    private static final class SeqTaken extends RuntimeException {
+        final SQLException sqlCause;
+
+        SeqTaken(SQLException cause) {
+            super(cause.getMessage(), null, false, false);
+            this.sqlCause = cause;
+        }
+    }
+
+    private static AuditEvent insert(Connection c, String actor, AuditAction action, String packageId,
+            String manifestSha256, String details) throws SQLException {
+        long seq;
+        String prev;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
+            seq = rs.next() ? rs.getLong(1) + 1 : 1;
+            prev = seq == 1 ? GENESIS : rs.getString(2);
+        }
+        // Millisecond precision survives every database's TIMESTAMP, so the hash recomputes on read.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String hash = hash(new AuditEvent(seq, now, actor, action, packageId, manifestSha256, details, prev, null));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (seq, occurred_at, actor, action,"
+                + " package_id, manifest_sha256, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, seq);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setString(3, actor);
+            ps.setString(4, action.name());
+            ps.setString(5, packageId);
+            ps.setString(6, manifestSha256);
+            ps.setString(7, details);
+            ps.setString(8, prev);
+            ps.setString(9, hash);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new SeqTaken(e);
+            }
+            throw e;
+        }
+        return new AuditEvent(seq, now, actor, action, packageId, manifestSha256, details, prev, hash);
     }
 
     /** Every event in order. */

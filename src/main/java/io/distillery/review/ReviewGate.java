@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The review gate with its audit trail: packages enter the queue (recorded as PACKAGE_SUBMITTED) and leave it by a
  * reviewer's decision, taken only on the manifest the reviewer saw and recorded in the audit trail with that
- * manifest's hash. The queue's compare-and-set makes the decision; the audit event follows it. If the event cannot
- * be written the caller gets the error, and the queue row (decided_by, decided_at) still shows the decision.
+ * manifest's hash. The queue's compare-and-set and the audit event are one database transaction: if either fails
+ * (or the process dies between them) neither is committed, the package stays PENDING and the caller gets the error.
  */
 public final class ReviewGate {
     private final ReviewQueue queue;
@@ -78,13 +78,13 @@ public final class ReviewGate {
             throw new ReviewException("package " + packageId + " cannot be decided: " + why);
         }
         String cleanReason = reason == null || reason.isBlank() ? null : reason.strip();
-        ReviewItem decided = approve ? queue.approve(packageId, reviewedSha256, reviewer, cleanReason)
-                : queue.reject(packageId, reviewedSha256, reviewer, cleanReason);
+        ReviewStatus to = approve ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", cleanReason);
         details.put("audit_verdict", item.auditVerdict());
-        trail.record(reviewer, approve ? AuditAction.REVIEW_APPROVED : AuditAction.REVIEW_REJECTED, packageId,
-                reviewedSha256, details);
-        return decided;
+        trail.recordWith(c -> queue.decide(c, packageId, reviewedSha256, to, reviewer, cleanReason), reviewer,
+                approve ? AuditAction.REVIEW_APPROVED : AuditAction.REVIEW_REJECTED, packageId, reviewedSha256,
+                details);
+        return queue.get(packageId).orElseThrow();
     }
 }

@@ -18,9 +18,9 @@ import org.flywaydb.core.Flyway;
 /**
  * The compliance review queue on the store's database (table {@code review_package}, migration
  * {@code db/store/V2__review_queue.sql}). A package enters as {@link ReviewStatus#PENDING}; a reviewer's decision
- * moves it once, and only from PENDING, to APPROVED or REJECTED. Every write is a single statement in its own
- * transaction and the decision is a compare-and-set on status and manifest hash, so two reviewers (or two gateway
- * replicas) can never both decide, and a decision never applies to a manifest other than the one reviewed.
+ * moves it once, and only from PENDING, to APPROVED or REJECTED. Every write is a single statement; the decision is a compare-and-set on status and manifest hash, so two reviewers (or two gateway
+ * replicas) can never both decide, and a decision never applies to a manifest other than the one reviewed. The
+ * review gate runs the decision inside the transaction of its audit event ({@link AuditTrail#recordWith}).
  */
 public final class ReviewQueue {
     private final DataSource dataSource;
@@ -76,21 +76,36 @@ public final class ReviewQueue {
 
     /** Rejection needs a reason: the audit trail must say why a package was held back. */
     public ReviewItem reject(String packageId, String manifestSha256, String reviewer, String reason) {
-        if (reason == null || reason.isBlank()) {
-            throw new ReviewException("a rejection needs a reason");
-        }
         return decide(packageId, manifestSha256, ReviewStatus.REJECTED, reviewer, reason);
     }
 
     private ReviewItem decide(String packageId, String manifestSha256, ReviewStatus to, String reviewer,
             String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            decide(c, packageId, manifestSha256, to, reviewer, reason);
+        } catch (SQLException e) {
+            throw new ReviewException("could not record the decision on " + packageId + ": " + e.getMessage(), e);
+        }
+        return get(packageId).orElseThrow();
+    }
+
+    /**
+     * The decision as a compare-and-set on the caller's connection, inside the caller's transaction (the review
+     * gate commits it together with its audit event). Throws {@link ReviewException} when it does not apply:
+     * no reviewer, a rejection without reason, an unknown package, another manifest, or already decided.
+     */
+    void decide(Connection c, String packageId, String manifestSha256, ReviewStatus to, String reviewer,
+            String reason) throws SQLException {
         if (reviewer == null || reviewer.isBlank()) {
             throw new ReviewException("a decision needs the reviewer's identity");
+        }
+        if (to == ReviewStatus.REJECTED && (reason == null || reason.isBlank())) {
+            throw new ReviewException("a rejection needs a reason");
         }
         String sql = "UPDATE review_package SET status = ?, decided_by = ?, decided_at = ?, reason = ?"
                 + " WHERE package_id = ? AND status = ? AND manifest_sha256 = ?";
         int updated;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, to.name());
             ps.setString(2, reviewer);
             ps.setTimestamp(3, Timestamp.from(Instant.now()));
@@ -99,11 +114,10 @@ public final class ReviewQueue {
             ps.setString(6, ReviewStatus.PENDING.name());
             ps.setString(7, manifestSha256);
             updated = ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new ReviewException("could not record the decision on " + packageId + ": " + e.getMessage(), e);
         }
-        ReviewItem item = get(packageId).orElseThrow(() -> new ReviewException("no package " + packageId + " in review"));
         if (updated == 0) {
+            ReviewItem item = get(packageId).orElseThrow(
+                    () -> new ReviewException("no package " + packageId + " in review"));
             if (!item.manifestSha256().equals(manifestSha256)) {
                 throw new ReviewException("package " + packageId + " has manifest " + item.manifestSha256()
                         + ", not the reviewed " + manifestSha256);
@@ -111,7 +125,6 @@ public final class ReviewQueue {
             throw new ReviewException("package " + packageId + " was already " + item.status()
                     + " by " + item.decidedBy() + " at " + item.decidedAt());
         }
-        return item;
     }
 
     private static ReviewItem sameManifest(ReviewItem existing, SharePackage pkg) {

@@ -44,8 +44,8 @@ final class AuditReport {
         b.append("<p><span class=\"verdict ").append(r.verdict()).append("\">").append(r.verdict()).append("</span> ")
                 .append(esc(plain(r.verdict()))).append("</p><ul>");
         r.reasons().forEach(s -> b.append("<li>").append(esc(s)).append("</li>"));
-        b.append("</ul><p><b>Mode:</b> standard distillation. A differentially private mode (clipped, noised"
-                + " real-data gradients with an (ε, δ) accountant) is not implemented, so no ε is claimed.</p>");
+        b.append("</ul><p><b>Mode:</b> ").append(esc(PrivacyMode.sentence(e.manifest().at("/evaluation/privacy"))))
+                .append(".</p>");
         b.append("<p class=\"limit\">").append(esc(LIMITATION)).append("</p>");
 
         b.append("<h2>1. Identifying values in the package</h2><p>")

@@ -9,6 +9,7 @@ import io.distillery.cli.Version;
 import io.distillery.distill.Dl4jLeNet;
 import io.distillery.distill.data.ImageSet;
 import io.distillery.distill.data.NpzDataset;
+import io.distillery.distill.data.Outputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,15 +74,24 @@ public final class PackageBuilder {
                     CompressedModel.LEARNING_RATES}) {
                 Files.copy(distilledDir.resolve(f), modelDir.resolve(f));
             }
-            boolean weights = Files.isRegularFile(distilledDir.resolve("model.f32"));
+            boolean dp = PrivacyMode.isPrivate(metrics);
+            boolean weights = dp || Files.isRegularFile(distilledDir.resolve("model.f32"));
             // Only LeNet has a DL4J twin (DL4J has no instance-norm layer for the ConvNet).
             boolean dl4j = weights && "lenet".equals(model.spec().model());
-            if (weights) {
+            if (dp) {
+                // Only the replay of the released distilled data may leave in the private mode (post-processing):
+                // the weights are rebuilt here, never copied, so no file trained otherwise can slip in.
+                INDArray rebuilt = model.rebuild();
+                Outputs.writeRawFloats(modelDir.resolve(TRAINED_WEIGHTS), rebuilt);
+                if (dl4j) {
+                    Dl4jLeNet.write(model.spec(), rebuilt, modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                }
+            } else if (weights) {
                 Files.copy(distilledDir.resolve("model.f32"), modelDir.resolve(TRAINED_WEIGHTS));
-            }
-            if (dl4j) {
-                Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
-                        modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                if (dl4j) {
+                    Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
+                            modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                }
             }
 
             ScImages.Study study = ScImages.Study.fresh(id);
@@ -125,8 +135,10 @@ public final class PackageBuilder {
             d.set("model_spec", spec);
             d.put("iterations", metrics.path("iterations").asInt());
             d.put("learned_learning_rates", true);
-            d.put("privacy_mode", "standard (no differential privacy)");
-            m.set("evaluation", metrics);
+            JsonNode privacy = metrics.path("privacy").isObject() ? metrics.get("privacy")
+                    : JSON.createObjectNode().put("mode", "non-private");
+            d.put("privacy_mode", PrivacyMode.sentence(privacy));
+            m.set("evaluation", PrivacyMode.releasedEvaluation(metrics));
             ObjectNode labels = m.putObject("soft_labels");
             labels.put("encoding", "DICOM private block '" + ScImages.PRIVATE_CREATOR
                     + "' (0029,1001) FD per object; JSON in Image Comments (0020,4000); model/soft_labels.npy");
@@ -135,7 +147,9 @@ public final class PackageBuilder {
                     : "model/" + TRAINED_WEIGHTS + ": raw little-endian float32 parameters in the engine's flat layout"
                     + (dl4j ? "; model/" + TRAINED_WEIGHTS_DL4J + ": the same weights as a DL4J MultiLayerNetwork"
                     + " (ModelSerializer, no updater), softmax output = softmax of the engine's logits"
-                    : "; no DL4J export for model '" + model.spec().model() + "' (only lenet has one)"));
+                    : "; no DL4J export for model '" + model.spec().model() + "' (only lenet has one)")
+                    + (dp ? "; rebuilt from the distilled data at packaging (differentially private mode: no weights"
+                    + " trained on real data are shipped)" : ""));
             ObjectNode files = m.putObject("files");
             for (Map.Entry<String, Path> e : listFiles(tmp).entrySet()) {
                 ObjectNode f = files.putObject(e.getKey());

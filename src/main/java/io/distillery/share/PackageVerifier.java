@@ -1,7 +1,9 @@
 package io.distillery.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.distillery.distill.Dl4jLeNet;
 import io.distillery.distill.Metrics;
+import io.distillery.distill.data.ImageSet;
 import io.distillery.distill.data.NpzDataset;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,24 +15,33 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What a partner runs on receipt: signature, signer pin, every file's hash and size, no unlisted file, and the
- * model rebuilt from seed and distilled data (compared with the shipped weights, and measured on a test set).
+ * model rebuilt from seed and distilled data (compared with the shipped weights, and measured on a test set), and the
+ * DL4J model zip restored with stock DL4J ({@link ModelSerializer}) and checked to predict what the rebuilt model
+ * predicts.
  */
 public final class PackageVerifier {
     /** Largest parameter difference accepted between rebuilt and shipped weights (float32 storage rounding). */
     static final double WEIGHT_TOLERANCE = 1e-3;
+    /** Largest softmax difference accepted between the shipped DL4J model and the rebuilt model, per class. */
+    static final double PREDICTION_TOLERANCE = 1e-3;
 
     /**
      * @param failures     one line per failed check; empty means verified
      * @param accuracy     accuracy of the rebuilt model on the test set, or null if none was given or it could not
      *                     be rebuilt
      * @param notes        informative lines (fingerprint, weight difference)
+     * @param dl4jTestAccuracy accuracy of the shipped DL4J model zip on the same test set, or null if there is no
+     *                     test set or no zip
      */
     public record Result(String packageId, String manifestSha256, List<String> failures, List<String> notes,
-                         Metrics test) {
+                         Metrics test, Double dl4jTestAccuracy) {
         public boolean ok() {
             return failures.isEmpty();
         }
@@ -48,7 +59,7 @@ public final class PackageVerifier {
         List<String> failures = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return new Result(null, null, List.of(dir + ": not a package folder"), notes, null);
+            return new Result(null, null, List.of(dir + ": not a package folder"), notes, null, null);
         }
         Path manifestFile = dir.resolve(SharePackage.MANIFEST);
         byte[] manifest;
@@ -58,7 +69,7 @@ public final class PackageVerifier {
             m = PackageBuilder.JSON.readTree(manifest);
         } catch (IOException e) {
             return new Result(null, null, List.of(manifestFile + ": unreadable manifest (" + e.getMessage() + ")"),
-                    notes, null);
+                    notes, null, null);
         }
         String id = m.path("package_id").asText(null);
         String manifestHash = Hashes.sha256(manifest);
@@ -68,22 +79,27 @@ public final class PackageVerifier {
         checkSignature(dir, manifest, m, trustedKey, failures, notes);
         boolean filesIntact = checkFiles(dir, m, failures);
         Metrics test = null;
+        Double dl4jAccuracy = null;
         if (filesIntact) {
             try {
                 CompressedModel model = CompressedModel.read(dir.resolve("model"));
                 INDArray theta = model.rebuild();
                 compareWeights(dir.resolve("model").resolve(PackageBuilder.TRAINED_WEIGHTS), theta, failures, notes);
+                ImageSet testSet = null;
                 if (testNpz != null) {
                     NpzDataset ds = NpzDataset.read(testNpz);
-                    test = model.evaluate(theta, model.restandardise(ds.test(), ds.standardisation()));
+                    testSet = model.restandardise(ds.test(), ds.standardisation());
+                    test = model.evaluate(theta, testSet);
                 }
+                dl4jAccuracy = checkDl4jModel(dir.resolve("model").resolve(PackageBuilder.TRAINED_WEIGHTS_DL4J), model,
+                        theta, testSet, failures, notes);
             } catch (RuntimeException e) {
                 failures.add(dir.resolve("model") + ": cannot rebuild the model: " + e.getMessage());
             }
         } else {
             notes.add("model not rebuilt: the package's files failed their checks");
         }
-        return new Result(id, manifestHash, failures, notes, test);
+        return new Result(id, manifestHash, failures, notes, test, dl4jAccuracy);
     }
 
     private static void checkSignature(Path dir, byte[] manifest, JsonNode m, PublicKey trustedKey,
@@ -168,6 +184,60 @@ public final class PackageVerifier {
             failures.add(dir.resolve(extra) + ": not listed in the manifest (unexpected file)");
         }
         return failures.size() == before;
+    }
+
+    /**
+     * Restores the shipped DL4J zip and compares its softmax with the rebuilt model's (the same LeNet built in DL4J
+     * from the rebuilt weights) on the distilled images and, if given, the test set. Returns the zip's accuracy on
+     * the test set, or null.
+     */
+    private static Double checkDl4jModel(Path zip, CompressedModel model, INDArray theta, ImageSet testSet,
+            List<String> failures, List<String> notes) {
+        if (!Files.isRegularFile(zip)) {
+            notes.add("no DL4J model zip shipped (" + zip.getFileName() + ")");
+            return null;
+        }
+        MultiLayerNetwork shipped;
+        try {
+            shipped = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            failures.add(zip + ": DL4J cannot restore the model: " + e.getMessage());
+            return null;
+        }
+        MultiLayerNetwork rebuilt = Dl4jLeNet.build(model.spec(), theta);
+        INDArray probe = model.data().images().castTo(DataType.FLOAT);
+        if (testSet != null) {
+            probe = org.nd4j.linalg.factory.Nd4j.concat(0, probe,
+                    testSet.images(ImageSet.range(0, testSet.size()), DataType.FLOAT));
+        }
+        INDArray shippedOut;
+        try {
+            shippedOut = shipped.output(probe);
+        } catch (RuntimeException e) {
+            failures.add(zip + ": the restored DL4J model does not take this package's images: " + e.getMessage());
+            return null;
+        }
+        double diff = shippedOut.sub(rebuilt.output(probe)).amaxNumber().doubleValue();
+        notes.add(String.format(java.util.Locale.ROOT, "%s restored with DL4J: its predictions differ from the rebuilt"
+                + " model's by at most %.3g on %d images", zip.getFileName(), diff, probe.size(0)));
+        if (!(diff <= PREDICTION_TOLERANCE)) {
+            failures.add(zip + ": the DL4J model predicts differently from the rebuilt model (softmax differs by "
+                    + diff + ")");
+        }
+        if (testSet == null) {
+            return null;
+        }
+        long n = probe.size(0);
+        int offset = (int) (n - testSet.size());
+        INDArray predicted = shippedOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, n),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).argMax(1);
+        int correct = 0;
+        for (int i = 0; i < testSet.size(); i++) {
+            if (predicted.getInt(i) == testSet.labels()[i]) {
+                correct++;
+            }
+        }
+        return (double) correct / testSet.size();
     }
 
     private static void compareWeights(Path shipped, INDArray rebuilt, List<String> failures, List<String> notes) {

@@ -60,6 +60,21 @@ class TranscodeCommandTest {
     }
 
     @Test
+    void wrapsAndUnwrapsEncapsulatedUncompressed() throws Exception {
+        Path src = corpus("pydicom-data/emri_small.dcm");
+        Path wrapped = tmp.resolve("euc.dcm");
+        Path back = tmp.resolve("back.dcm");
+        assertEquals(0, run("dicom", "transcode", "--ts", "1.2.840.10008.1.2.1.98", "--out", wrapped.toString(),
+                src.toString()), err::toString);
+        DicomFile euc = DicomFile.read(wrapped);
+        assertEquals("1.2.840.10008.1.2.1.98", euc.transferSyntax().uid());
+        assertEquals(10, euc.dataset().getFragments(io.distillery.dicom.Tag.PixelData).fragmentCount());
+        assertEquals(0, run("dicom", "transcode", "--ts", "1.2.840.10008.1.2.1", "--out", back.toString(),
+                wrapped.toString()), err::toString);
+        assertNull(DatasetEquality.describeDifference(DicomFile.read(src).dataset(), DicomFile.read(back).dataset()));
+    }
+
+    @Test
     void compressionWeCannotWriteIsAClearOneLineError() {
         Path src = corpus("pydicom/MR_small.dcm");
         Path out = tmp.resolve("x.dcm");

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distillery.review.AuditAction;
+import io.distillery.review.AuditEvent;
+import io.distillery.review.AuditTrail;
 import io.distillery.review.ReviewItem;
 import io.distillery.review.ReviewQueue;
 import io.distillery.review.ReviewStatus;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * The gateway as an operator watches it, over HTTP on loopback: /q/health names the store, the spool and the DICOM
  * listener; /q/metrics (Prometheus text) counts what dcmtk storescu sent and what was refused; a POST to
  * /api/distillations (routes/distillation.yaml) distils the stored cohort into a package that lands in the review
- * queue as PENDING, which the metrics then show.
+ * queue as PENDING, which the metrics then show, and the audit trail records the run's start, its finish with the
+ * package's manifest hash and the submission for review.
  */
 @QuarkusTest
 @TestProfile(GatewayTestProfile.class)
@@ -60,6 +64,9 @@ class GatewayObservabilityTest {
 
     @Inject
     io.distillery.store.JdbcSampleStore store;
+
+    @Inject
+    AuditTrail trail;
 
     @BeforeEach
     void startRoutes() {
@@ -114,6 +121,7 @@ class GatewayObservabilityTest {
         }
         assertEquals(0, ModalityIngestRouteTest.storescu(files));
         int pending = reviewQueue.list(ReviewStatus.PENDING).size();
+        long eventsBefore = trail.list().size();
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("api/distillations"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, r.statusCode(), r.body());
@@ -130,6 +138,18 @@ class GatewayObservabilityTest {
         assertEquals(pending + 1.0, sum(metrics, "distillery_packages\\{status=\"pending\"\\}"), metrics);
         assertEquals(2.0, sum(metrics, "distillery_distillation_iteration"), metrics);
         assertEquals(0.0, sum(metrics, "distillery_distillation_running"), metrics);
+
+        List<AuditEvent> run = trail.list().stream().filter(e -> e.seq() > eventsBefore
+                && (e.action() == AuditAction.DISTILLATION || e.action() == AuditAction.PACKAGE_SUBMITTED)).toList();
+        assertEquals(List.of(AuditAction.DISTILLATION, AuditAction.DISTILLATION, AuditAction.PACKAGE_SUBMITTED),
+                run.stream().map(AuditEvent::action).toList(), run.toString());
+        assertTrue(run.get(0).details().contains("\"stage\":\"started\""), run.get(0).toString());
+        AuditEvent finished = run.get(1);
+        assertTrue(finished.details().contains("\"stage\":\"finished\""), finished.toString());
+        assertTrue(finished.details().contains("\"acc_distilled\""), finished.toString());
+        assertEquals(item.packageId(), finished.packageId());
+        assertEquals(item.manifestSha256(), finished.manifestSha256());
+        assertEquals(item.manifestSha256(), run.get(2).manifestSha256());
     }
 
     @Test
@@ -158,6 +178,7 @@ class GatewayObservabilityTest {
         try {
             Files.writeString(work, "not a folder");
             String before = get("q/metrics").body();
+            long eventsBefore = trail.list().stream().mapToLong(AuditEvent::seq).max().orElse(0);
             HttpResponse<String> r = post("api/distillations");
             assertEquals(202, r.statusCode(), r.body());
             long deadline = System.nanoTime() + 60_000_000_000L;
@@ -175,6 +196,10 @@ class GatewayObservabilityTest {
                 assertEquals("FAILED", rs.getString(1));
                 assertTrue(rs.getString(2).contains("distillations"), rs.getString(2));
             }
+            List<AuditEvent> failures = trail.list().stream()
+                    .filter(e -> e.seq() > eventsBefore && e.action() == AuditAction.FAILURE).toList();
+            assertEquals(1, failures.size(), failures.toString());
+            assertTrue(failures.get(0).details().contains("\"stage\":\"distillation\""), failures.toString());
         } finally {
             Files.delete(work);
             if (existed) {

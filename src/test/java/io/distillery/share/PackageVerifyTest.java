@@ -39,6 +39,11 @@ class PackageVerifyTest {
         JsonNode metrics = new ObjectMapper().readTree(fx.distilled.resolve("metrics.json").toFile());
         // fixed-init mode: the rebuilt model is the distill run's model, so the accuracy is the same number
         assertEquals(metrics.get("acc_distilled").asDouble(), r.test().accuracy(), 0.0);
+        // the shipped DL4J zip, restored with stock DL4J, predicts what the rebuilt model predicts
+        assertNotNull(r.dl4jTestAccuracy(), () -> String.join("\n", r.notes()));
+        assertEquals(r.test().accuracy(), r.dl4jTestAccuracy(), 0.005, () -> String.join("\n", r.notes()));
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("trained_weights.dl4j.zip restored with DL4J")),
+                () -> String.join("\n", r.notes()));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fx.key)));
 
         JsonNode m = new ObjectMapper().readTree(p.dir().resolve("manifest.json").toFile());
@@ -104,12 +109,42 @@ class PackageVerifyTest {
         assertTrue(f.stream().anyMatch(s -> s.contains("differs from the manifest's signer fingerprint")), f.toString());
     }
 
+    /** A signed package whose DL4J zip holds other weights than the model it stands for fails verification. */
+    @Test
+    void aDl4jZipThatPredictsDifferentlyFails() throws Exception {
+        SharePackage p = fx.build("dl4j");
+        Path zip = p.dir().resolve("model").resolve(PackageBuilder.TRAINED_WEIGHTS_DL4J);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
+                org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        net.params().muli(1.5); // every weight and bias off by half its value
+        org.deeplearning4j.util.ModelSerializer.writeModel(net, zip.toFile(), false);
+        // re-list and re-sign, as a careless sender would: only the DL4J check can catch it
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new ObjectMapper().readTree(p.dir().resolve(SharePackage.MANIFEST).toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode entry = (com.fasterxml.jackson.databind.node.ObjectNode)
+                m.get("files").get("model/" + PackageBuilder.TRAINED_WEIGHTS_DL4J);
+        entry.put("sha256", Hashes.sha256(zip));
+        entry.put("bytes", Files.size(zip));
+        byte[] manifest = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+        Files.write(p.dir().resolve(SharePackage.MANIFEST), manifest);
+        Files.write(p.dir().resolve(SharePackage.SIGNATURE), SigningKeys.loadOrCreate(fx.key).sign(manifest));
+
+        PackageVerifier.Result r = PackageVerifier.verify(p.dir(), null, fx.cohort);
+        assertEquals(1, r.failures().size(), () -> String.join("\n", r.failures()));
+        assertTrue(r.failures().get(0).contains("the DL4J model predicts differently from the rebuilt model"),
+                r.failures().get(0));
+        StringWriterPair cli = run("package", "verify", p.dir().toString(), "--test", fx.cohort.toString());
+        assertEquals(1, cli.rc);
+        assertTrue(cli.out.contains("shipped DL4J model on cohort.npz: accuracy "), cli.out);
+    }
+
     @Test
     void verifyCommandPrintsAccuracyAndExitsNonZeroWithOneLinePerFailure() throws IOException {
         SharePackage p = fx.build("cli");
         StringWriterPair ok = run("package", "verify", p.dir().toString(), "--test", fx.cohort.toString());
         assertEquals(0, ok.rc, ok.err);
         assertTrue(ok.out.contains("rebuilt model on cohort.npz: accuracy "), ok.out);
+        assertTrue(ok.out.contains("shipped DL4J model on cohort.npz: accuracy "), ok.out);
         assertTrue(ok.out.contains("verified package " + p.id()), ok.out);
 
         Files.write(p.dir().resolve("model").resolve("soft_labels.npy"), new byte[] {0});

@@ -2,6 +2,7 @@ package io.distillery.dicom.codec;
 
 import io.distillery.dicom.Attributes;
 import io.distillery.dicom.DicomException;
+import io.distillery.dicom.EncapsulatedUncompressed;
 import io.distillery.dicom.Fragments;
 import io.distillery.dicom.PixelData;
 import io.distillery.dicom.Tag;
@@ -11,10 +12,14 @@ import java.io.ByteArrayOutputStream;
 
 /**
  * Changes how a dataset's pixel data is encoded, for transcoding: decompression of any syntax we decode to native
- * data, and RLE Lossless compression of native data. Other compressions are not offered (the codecs here decode
- * only). The input dataset is not modified.
+ * data, RLE Lossless compression of native data, and native data to and from Encapsulated Uncompressed Explicit VR
+ * Little Endian (stored bytes unchanged). Other compressions are not offered (the codecs here decode only). The
+ * input dataset is not modified.
  */
 public final class PixelTranscoder {
+    private static final TransferSyntax ENCAPSULATED_UNCOMPRESSED =
+            TransferSyntax.ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN;
+
     private PixelTranscoder() {
     }
 
@@ -23,11 +28,15 @@ public final class PixelTranscoder {
         if (from.equals(to) || !dataset.contains(Tag.PixelData) || !from.encapsulated() && !to.encapsulated()) {
             return dataset;
         }
-        if (to.encapsulated() && !to.equals(TransferSyntax.RLE_LOSSLESS)) {
-            throw new DicomException("cannot transcode " + from + " to " + to
-                    + ": compression to that syntax is not available (decoders only; RLE Lossless can be written)");
+        if (to.encapsulated() && !to.equals(TransferSyntax.RLE_LOSSLESS) && !to.equals(ENCAPSULATED_UNCOMPRESSED)) {
+            throw new DicomException("cannot transcode " + from + " to " + to + ": compression to that syntax is not"
+                    + " available (decoders only; RLE Lossless and Encapsulated Uncompressed can be written)");
         }
-        Attributes nativeDs = from.encapsulated() ? toNative(dataset, from) : dataset;
+        Attributes nativeDs = from.equals(ENCAPSULATED_UNCOMPRESSED) ? EncapsulatedUncompressed.unwrap(dataset)
+                : from.encapsulated() ? toNative(dataset, from) : dataset;
+        if (to.equals(ENCAPSULATED_UNCOMPRESSED)) {
+            return EncapsulatedUncompressed.encapsulate(nativeDs);
+        }
         return to.encapsulated() ? toRle(nativeDs) : nativeDs;
     }
 

@@ -69,6 +69,12 @@ public final class DirectoryStorageHandler implements StorageHandler {
         return Status.SUCCESS;
     }
 
+    /** Every success is a rename of the spool file onto its target. */
+    @Override
+    public boolean movesFileOnSuccess() {
+        return true;
+    }
+
     /** Returns once a directory fsync that started after rename number {@code ticket} has completed. */
     private void awaitDurable(long ticket) throws IOException {
         while (true) {

@@ -9,4 +9,12 @@ package io.distillery.dicom.net;
 @FunctionalInterface
 public interface StorageHandler {
     int onStored(StoredInstance instance) throws Exception;
+
+    /**
+     * True when a {@link Status#SUCCESS} from {@link #onStored} always means the spool file was moved away, so the
+     * service need not look for it afterwards (one system call less per instance).
+     */
+    default boolean movesFileOnSuccess() {
+        return false;
+    }
 }

@@ -85,6 +85,7 @@ public final class StorageService implements DimseService {
 
     private Outcome deliver(Association association, Attributes rq, Spooled spooled) {
         Path file = spooled.file;
+        int status = Status.PROCESSING_FAILURE;
         try {
             String iuid = rq.getString(Tag.AffectedSOPInstanceUID);
             String datasetIuid = spooled.values.get(Tag.SOPInstanceUID);
@@ -97,14 +98,17 @@ public final class StorageService implements DimseService {
                     spooled.values.get(Tag.SeriesInstanceUID), association.callingAet(), association.calledAet(),
                     association.remoteAddress());
             try {
-                return new Outcome(handler.onStored(si), null);
+                status = handler.onStored(si);
+                return new Outcome(status, null);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "storage handler failed for " + iuid, e);
                 return new Outcome(Status.PROCESSING_FAILURE, e.getMessage() == null ? e.toString() : e.getMessage());
             }
         } finally {
             try {
-                Files.deleteIfExists(file);
+                if (status != Status.SUCCESS || !handler.movesFileOnSuccess()) {
+                    Files.deleteIfExists(file);
+                }
             } catch (IOException e) {
                 LOG.warning(() -> "cannot delete spool file " + file + ": " + e.getMessage());
             }

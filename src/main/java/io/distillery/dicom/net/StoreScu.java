@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.BufferedOutputStream;
 import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.DicomWriter;
+import io.distillery.dicom.EncapsulatedUncompressed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,8 +94,16 @@ public final class StoreScu {
      */
     private static List<String> contextKeys(FileMetaInfo m) {
         String exact = m.sopClass() + "|" + m.transferSyntax();
-        boolean convertible = TransferSyntax.lookup(m.transferSyntax()).map(ts -> !ts.encapsulated()).orElse(false);
+        boolean convertible = TransferSyntax.lookup(m.transferSyntax()).map(StoreScu::convertible).orElse(false);
         return convertible ? List.of(exact, m.sopClass() + "|" + UNCOMPRESSED) : List.of(exact);
+    }
+
+    /**
+     * Uncompressed datasets, and those in Encapsulated Uncompressed (its frames are native bytes), can be rewritten
+     * in Explicit or Implicit VR Little Endian without a codec: peers that predate 1.2.840.10008.1.2.1.98 get them so.
+     */
+    private static boolean convertible(TransferSyntax ts) {
+        return !ts.encapsulated() || ts.equals(TransferSyntax.ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN);
     }
 
     /**
@@ -184,7 +193,10 @@ public final class StoreScu {
             DicomFile df = DicomFile.read(it.file);
             tmp = Files.createTempFile("store-scu-", ".dcm");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                DicomWriter.writeDataset(out, df.dataset(), TransferSyntax.of(as.transferSyntax(pcid)));
+                Attributes dataset = df.transferSyntax().equals(
+                        TransferSyntax.ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN)
+                        ? EncapsulatedUncompressed.unwrap(df.dataset()) : df.dataset();
+                DicomWriter.writeDataset(out, dataset, TransferSyntax.of(as.transferSyntax(pcid)));
             }
             return sendBytes(as, it, pcid, tmp, 0);
         } catch (IOException | DicomException e) {

@@ -20,6 +20,14 @@ public record NpzDataset(ImageSet train, ImageSet val, ImageSet test, Standardis
 
     /** Reads and standardises the file; {@link DistillException} with a one-line reason if it is malformed. */
     public static NpzDataset read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * The same with a given standardisation instead of the training split's statistics (null: those statistics);
+     * the differentially private mode needs one that does not depend on the data.
+     */
+    public static NpzDataset read(Path file, Standardisation fixed) {
         if (!Files.isRegularFile(file)) {
             throw new DistillException(file + ": no such file");
         }
@@ -40,7 +48,7 @@ public record NpzDataset(ImageSet train, ImageSet val, ImageSet test, Standardis
             throw new DistillException(file + ": needs at least two classes");
         }
         float[] trainPixels = trainX.unitPixels();
-        Standardisation st = Standardisation.of(trainPixels);
+        Standardisation st = fixed != null ? fixed : Standardisation.of(trainPixels);
         ImageSet train = imageSet(file, "train", trainX, trainPixels, trainY, numClasses, st);
         ImageSet test = imageSet(file, "test", testX, testX.unitPixels(), testY, numClasses, st);
         ImageSet val = valX == null ? null : imageSet(file, "val", valX, valX.unitPixels(), valY, numClasses, st);

@@ -6,6 +6,7 @@ import io.distillery.review.ReviewGate;
 import io.distillery.review.ReviewQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,10 +23,17 @@ public class ReviewBeans {
             @ConfigProperty(name = "distillery.audit.syslog.port", defaultValue = "6514") int syslogPort,
             @ConfigProperty(name = "distillery.audit.syslog.protocol", defaultValue = "TLS")
             AuditSyslog.Protocol protocol,
-            @ConfigProperty(name = "distillery.audit.syslog.app-name", defaultValue = "distillery") String appName) {
+            @ConfigProperty(name = "distillery.audit.syslog.app-name", defaultValue = "distillery") String appName,
+            @ConfigProperty(name = "distillery.audit.syslog.tls.trust-store") Optional<String> trustStore,
+            @ConfigProperty(name = "distillery.audit.syslog.tls.trust-store-password") Optional<String> trustPassword,
+            @ConfigProperty(name = "distillery.audit.syslog.tls.key-store") Optional<String> keyStore,
+            @ConfigProperty(name = "distillery.audit.syslog.tls.key-store-password") Optional<String> keyPassword) {
         AuditTrail trail = new AuditTrail(dataSource);
+        AuditSyslog.TlsStores stores = new AuditSyslog.TlsStores(trustStore.map(Path::of).orElse(null),
+                trustPassword.map(String::toCharArray).orElse(null), keyStore.map(Path::of).orElse(null),
+                keyPassword.map(String::toCharArray).orElse(null));
         syslogHost.filter(h -> !h.isBlank())
-                .ifPresent(h -> trail.onRecorded(new AuditSyslog(h, syslogPort, protocol, appName)));
+                .ifPresent(h -> trail.onRecorded(new AuditSyslog(h, syslogPort, protocol, appName, stores)));
         return trail;
     }
 

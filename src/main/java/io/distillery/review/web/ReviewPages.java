@@ -8,6 +8,7 @@ import io.distillery.review.ReviewException;
 import io.distillery.review.ReviewGate;
 import io.distillery.review.ReviewItem;
 import io.distillery.review.ReviewStatus;
+import io.quarkus.oidc.IdTokenCredential;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -48,6 +49,8 @@ import java.util.Optional;
 public class ReviewPages {
     static final String REVIEWER = "reviewer";
     static final String ADMINISTRATOR = "administrator";
+    // quarkus.oidc.logout.path in application.properties
+    private static final String OIDC_LOGOUT = "/review/oidc-logout";
     // The report is a self-contained file with inline styles and data: images; it runs no script and loads nothing.
     private static final String REPORT_POLICY =
             "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'";
@@ -187,6 +190,10 @@ public class ReviewPages {
         Response refused = refuseForgedPost(token, origin, uri);
         if (refused != null) {
             return refused;
+        }
+        if (identity.getCredential(IdTokenCredential.class) != null) {
+            // Signed in through the identity provider: quarkus-oidc ends the session there too (RP-initiated logout).
+            return Response.seeOther(URI.create(OIDC_LOGOUT)).build();
         }
         return Response.seeOther(URI.create("/review/login"))
                 .cookie(new NewCookie.Builder("quarkus-credential").path("/").maxAge(0).value("").build()).build();

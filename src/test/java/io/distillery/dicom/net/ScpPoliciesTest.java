@@ -13,6 +13,7 @@ import io.distillery.dicom.TransferSyntax;
 import io.distillery.dicom.VR;
 import io.distillery.testsupport.SharedData;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -34,10 +35,25 @@ class ScpPoliciesTest {
     private DicomServer server(StorageConfig storage, DuplicatePolicy duplicates, ServerConfig.Builder b) throws Exception {
         DirectoryStorageHandler dir = new DirectoryStorageHandler(tmp.resolve("store"), duplicates, true);
         return DicomServer.start(b.accept(TransferCapability.anyStorage()).build(),
-                new DimseServiceRegistry().add(new StorageService(storage, si -> {
-                    handedOver.add(si);
-                    return dir.onStored(si);
+                new DimseServiceRegistry().add(new StorageService(storage, new StorageHandler() {
+                    @Override
+                    public int onStored(StoredInstance si) throws Exception {
+                        handedOver.add(si);
+                        return dir.onStored(si);
+                    }
+
+                    @Override
+                    public boolean movesFileOnSuccess() {
+                        return dir.movesFileOnSuccess();
+                    }
                 })), null);
+    }
+
+    /** Whatever the outcome, no spool file stays behind (the service skips its clean-up only after a rename). */
+    private void assertNothingLeftInTheSpool() throws IOException {
+        try (var left = Files.list(tmp.resolve("store/.spool"))) {
+            assertEquals(List.of(), left.toList());
+        }
     }
 
     private StorageConfig spool() {
@@ -64,17 +80,26 @@ class ScpPoliciesTest {
                     return Status.SUCCESS;
                 })), null)) {
             Path corpus = SharedData.dicomCorpus().resolve("pydicom");
+            // MR_small in Encapsulated Uncompressed (1.2.840.10008.1.2.1.98): its frames are native bytes, so it converts.
+            io.distillery.dicom.DicomFile mr = io.distillery.dicom.DicomFile.read(corpus.resolve("MR_small.dcm"));
+            TransferSyntax euc = TransferSyntax.ENCAPSULATED_UNCOMPRESSED_EXPLICIT_VR_LITTLE_ENDIAN;
+            io.distillery.dicom.Attributes wrapped = io.distillery.dicom.EncapsulatedUncompressed.encapsulate(mr.dataset());
+            Path eucFile = tmp.resolve("MR_small_euc.dcm");
+            io.distillery.dicom.DicomWriter.write(eucFile, io.distillery.dicom.DicomWriter.fileMeta(null, wrapped, euc),
+                    wrapped, euc);
             List<Path> files = List.of(corpus.resolve("MR_small.dcm"), corpus.resolve("MR_small_bigendian.dcm"),
-                    corpus.resolve("JPEG2000.dcm"));
+                    corpus.resolve("JPEG2000.dcm"), eucFile);
             List<StoreScu.Result> r = StoreScu.store(ClientConfig.of("SENDER"), new RemoteAe("SCP", "127.0.0.1", s.port()),
                     files);
-            assertTrue(r.get(0).stored() && r.get(1).stored(), r.get(0).describe() + " / " + r.get(1).describe());
-            assertEquals(List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid()),
-                    syntaxes);
+            assertTrue(r.get(0).stored() && r.get(1).stored() && r.get(3).stored(),
+                    r.get(0).describe() + " / " + r.get(1).describe() + " / " + r.get(3).describe());
+            String implicit = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid();
+            assertEquals(List.of(implicit, implicit, implicit), syntaxes);
             for (int i = 0; i < 2; i++) {
                 io.distillery.dicom.Attributes source = io.distillery.dicom.DicomFile.read(files.get(i)).dataset();
                 assertEquals(null, io.distillery.dicom.DatasetEquality.describeDifferenceAfterImplicitVR(source, got.get(i)));
             }
+            assertEquals(null, io.distillery.dicom.DatasetEquality.describeDifferenceAfterImplicitVR(mr.dataset(), got.get(2)));
             assertFalse(r.get(2).stored());
             assertTrue(r.get(2).problem().contains("encapsulated dataset is not converted"), r.get(2).describe());
         }
@@ -182,15 +207,18 @@ class ScpPoliciesTest {
             assertEquals(Status.DUPLICATE_SOP_INSTANCE, again.status());
             assertFalse(again.stored());
         }
+        assertNothingLeftInTheSpool();
         try (DicomServer s = server(spool(), DuplicatePolicy.KEEP_EXISTING, ServerConfig.builder("SCP"))) {
             StoreScu.Result again = store(s, CT);
             assertTrue(again.warning() && !again.stored(), again.describe());
         }
+        assertNothingLeftInTheSpool();
         try (DicomServer s = server(spool(), DuplicatePolicy.KEEP_BOTH, ServerConfig.builder("SCP"))) {
             assertTrue(store(s, CT).stored());
             String uid = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
             assertTrue(Files.exists(tmp.resolve("store/" + uid + ".dcm")) && Files.exists(tmp.resolve("store/" + uid + ".1.dcm")));
         }
+        assertNothingLeftInTheSpool();
     }
 
     @Test
