@@ -50,7 +50,12 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--init", defaultValue = "fixed", description = "fixed|random") String init;
     @Option(names = "--labels", defaultValue = "soft", description = "soft|hard") String labels;
     @Option(names = "--seed", defaultValue = "0") long seed;
-    @Option(names = "--model", defaultValue = "lenet", description = "lenet (28 or 32 px)") String model;
+    @Option(names = "--model", defaultValue = "lenet",
+            description = "lenet (28 or 32 px), convnet (made for 64 px; 8 px or more), alexnet (made for 224 px; 63 px or more)")
+    String model;
+    @Option(names = "--net-width", defaultValue = "0",
+            description = "convnet channels (default 128) or alexnet channel scale (default 64, torchvision's); 0: the default")
+    int netWidth;
     @Option(names = "--outer-lr", defaultValue = "0.01", description = "Adam lr, betas (0.5, 0.999)") double outerLr;
     @Option(names = "--decay-every", defaultValue = "0", description = "step decay period in iterations (0: none)") int decayEvery;
     @Option(names = "--decay-factor", defaultValue = "0.5") double decayFactor;
@@ -96,7 +101,7 @@ public final class DistillCommand implements Callable<Integer> {
         NpzDataset ds = NpzDataset.read(data, privacy.on() ? PrivateOuterGradient.DATA_INDEPENDENT_SCALING : null);
         Backend.require();
         ModelSpec modelSpec = new ModelSpec(model, ds.train().channels(), ds.train().height(), ds.train().width(),
-                ds.train().numClasses());
+                ds.train().numClasses(), netWidth);
         Files.createDirectories(out);
         PrivateOuterGradient dp = privacy.mechanism(cfg, ds.train().size());
         Distiller distiller = new Distiller(cfg, modelSpec, dp);
@@ -133,6 +138,9 @@ public final class DistillCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Map<String, Object> specJson = new LinkedHashMap<>();
         specJson.put("model", model);
+        if (modelSpec.netWidth() > 0) {
+            specJson.put("net_width", modelSpec.netWidth());
+        }
         specJson.put("input", new int[] {modelSpec.channels(), modelSpec.height(), modelSpec.width()});
         specJson.put("classes", modelSpec.numClasses());
         specJson.put("param_count", distiller.innerNetwork().numParams());

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A stride-1 convolution of a whole batch as one matrix product: im2col into channel-major columns
+ * A convolution of a whole batch as one matrix product: im2col into channel-major columns
  * [C·k·k, N·oH·oW], weights [oC, C·k·k] × columns, then the [oC, N, oH·oW] result swapped to NCHW. Buffers
  * are for one batch size. Measured here (float32, 1 thread, batch 256, CPU time, LeNet's first layer):
  * libnd4j's conv2d took 45 ms and conv2d_bp 273 ms, its im2col op 35 ms and a permuted copy 56 ms; per-image
@@ -23,20 +23,23 @@ final class Conv2d {
     private final int[] plan;      // im2col offsets of one image
     private final INDArray col;    // [C·k·k, N·oH·oW]
     private final INDArray yT;     // output, channel-major [oC, N·oH·oW]
-    private final INDArray dCol;   // [C·k·k, N·oH·oW]
+    private INDArray dCol;         // [C·k·k, N·oH·oW], allocated by the first backward that needs it
 
     Conv2d(DataType type, long n, int in, int out, int k, int pad, int h, int w) {
+        this(type, n, in, out, k, pad, 1, h, w);
+    }
+
+    Conv2d(DataType type, long n, int in, int out, int k, int pad, int stride, int h, int w) {
         this.n = n;
         this.in = in;
         this.out = out;
         this.h = h;
         this.w = w;
         this.kk = (long) in * k * k;
-        this.hw = (h + 2 * pad - k + 1) * (w + 2 * pad - k + 1);
-        plan = Kernels.im2colPlan(in, h, w, k, pad);
+        this.hw = ((h + 2 * pad - k) / stride + 1) * ((w + 2 * pad - k) / stride + 1);
+        plan = Kernels.im2colPlan(in, h, w, k, pad, stride);
         col = Nd4j.create(type, kk, n * hw);
         yT = Nd4j.create(type, out, n * hw);
-        dCol = Nd4j.create(type, kk, n * hw);
     }
 
     /** y [N, oC, oH, oW] = conv(x, weights [oC, C, k, k]) + bias. */
@@ -54,6 +57,9 @@ final class Conv2d {
         dyT.sum(gradB.reshape(out), 1);
         if (gradX == null) {
             return;
+        }
+        if (dCol == null) {
+            dCol = Nd4j.create(col.dataType(), col.shape());
         }
         Nd4j.gemm(weights.reshape(out, kk), dyT, dCol, true, false, 1.0, 0.0);
         Kernels.col2im(dCol, plan, (long) in * h * w, n, hw, gradX);

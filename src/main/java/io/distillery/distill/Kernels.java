@@ -62,17 +62,22 @@ final class Kernels {
      * ((c·k + ki)·k + kj)·oH·oW + oy·oW + ox is the input offset it reads, or −1 in the padding.
      */
     static int[] im2colPlan(int c, int h, int w, int k, int pad) {
-        int oh = h + 2 * pad - k + 1;
-        int ow = w + 2 * pad - k + 1;
+        return im2colPlan(c, h, w, k, pad, 1);
+    }
+
+    /** As {@link #im2colPlan(int, int, int, int, int)} with stride: outputs are (side + 2·pad − k) / stride + 1. */
+    static int[] im2colPlan(int c, int h, int w, int k, int pad, int stride) {
+        int oh = (h + 2 * pad - k) / stride + 1;
+        int ow = (w + 2 * pad - k) / stride + 1;
         int[] plan = new int[c * k * k * oh * ow];
         int j = 0;
         for (int ch = 0; ch < c; ch++) {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++) {
                     for (int oy = 0; oy < oh; oy++) {
-                        int y = oy + ki - pad;
+                        int y = oy * stride + ki - pad;
                         for (int ox = 0; ox < ow; ox++) {
-                            int x = ox + kj - pad;
+                            int x = ox * stride + kj - pad;
                             plan[j++] = y < 0 || y >= h || x < 0 || x >= w ? -1 : (ch * h + y) * w + x;
                         }
                     }
@@ -259,7 +264,7 @@ final class Kernels {
         }
     }
 
-    private static DoubleBuffer double64(INDArray a) {
+    static DoubleBuffer double64(INDArray a) {
         if (a.dataType() != DataType.DOUBLE) {
             throw new IllegalArgumentException("FLOAT or DOUBLE arrays only, got " + a.dataType());
         }
@@ -267,7 +272,7 @@ final class Kernels {
     }
 
     /** Offset of the array's first element in its buffer; rejects layouts the loops cannot walk linearly. */
-    private static int base(INDArray a) {
+    static int base(INDArray a) {
         if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
             throw new IllegalArgumentException("kernels need C-ordered contiguous arrays, got "
                     + a.shapeInfoToString());

@@ -3,7 +3,7 @@
  * 2022) on ND4J: tensors in, tensors out.
  *
  * <ul>
- *   <li>{@link io.distillery.distill.Network} / {@link io.distillery.distill.LeNet}: forward and backward over
+ *   <li>{@link io.distillery.distill.Network} / {@link io.distillery.distill.LeNet}, {@link io.distillery.distill.ConvNet} (instance norm), {@link io.distillery.distill.AlexNet}: forward and backward over
  *       a flat parameter vector, buffers reused per batch size: matrix products on ND4J, layout work (im2col,
  *       pooling, ReLU masks) as loops in {@code Kernels}.</li>
  *   <li>{@link io.distillery.distill.Hypergradient}: the unrolled inner loop and its first-order

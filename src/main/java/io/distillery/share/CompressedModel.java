@@ -47,7 +47,7 @@ public record CompressedModel(ModelSpec spec, long seed, boolean fixedInit, Stan
         }
         JsonNode in = j.get("input");
         ModelSpec spec = new ModelSpec(j.get("model").asText(), in.get(0).asInt(), in.get(1).asInt(), in.get(2).asInt(),
-                j.get("classes").asInt());
+                j.get("classes").asInt(), j.path("net_width").asInt(0));
         int steps = j.get("steps").asInt();
         int perStep = j.get("images_per_step").asInt();
         int epochs = j.get("epochs").asInt();

@@ -76,16 +76,22 @@ public final class PackageBuilder {
             }
             boolean dp = PrivacyMode.isPrivate(metrics);
             boolean weights = dp || Files.isRegularFile(distilledDir.resolve("model.f32"));
+            // Only LeNet has a DL4J twin (DL4J has no instance-norm layer for the ConvNet).
+            boolean dl4j = weights && "lenet".equals(model.spec().model());
             if (dp) {
                 // Only the replay of the released distilled data may leave in the private mode (post-processing):
                 // the weights are rebuilt here, never copied, so no file trained otherwise can slip in.
                 INDArray rebuilt = model.rebuild();
                 Outputs.writeRawFloats(modelDir.resolve(TRAINED_WEIGHTS), rebuilt);
-                Dl4jLeNet.write(model.spec(), rebuilt, modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                if (dl4j) {
+                    Dl4jLeNet.write(model.spec(), rebuilt, modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                }
             } else if (weights) {
                 Files.copy(distilledDir.resolve("model.f32"), modelDir.resolve(TRAINED_WEIGHTS));
-                Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
-                        modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                if (dl4j) {
+                    Dl4jLeNet.write(model.spec(), readRawFloats(distilledDir.resolve("model.f32")),
+                            modelDir.resolve(TRAINED_WEIGHTS_DL4J));
+                }
             }
 
             ScImages.Study study = ScImages.Study.fresh(id);
@@ -137,12 +143,13 @@ public final class PackageBuilder {
             labels.put("encoding", "DICOM private block '" + ScImages.PRIVATE_CREATOR
                     + "' (0029,1001) FD per object; JSON in Image Comments (0020,4000); model/soft_labels.npy");
             labels.set("per_image", softLabels);
-            m.put("trained_weights", weights ? "model/" + TRAINED_WEIGHTS
-                    + ": raw little-endian float32 parameters in the engine's flat layout; model/" + TRAINED_WEIGHTS_DL4J
-                    + ": the same weights as a DL4J MultiLayerNetwork (ModelSerializer, no updater), softmax output"
-                    + " = softmax of the engine's logits" + (dp ? "; rebuilt from the distilled data at packaging"
-                    + " (differentially private mode: no weights trained on real data are shipped)" : "")
-                    : "not present: the distill folder had no model.f32");
+            m.put("trained_weights", !weights ? "not present: the distill folder had no model.f32"
+                    : "model/" + TRAINED_WEIGHTS + ": raw little-endian float32 parameters in the engine's flat layout"
+                    + (dl4j ? "; model/" + TRAINED_WEIGHTS_DL4J + ": the same weights as a DL4J MultiLayerNetwork"
+                    + " (ModelSerializer, no updater), softmax output = softmax of the engine's logits"
+                    : "; no DL4J export for model '" + model.spec().model() + "' (only lenet has one)")
+                    + (dp ? "; rebuilt from the distilled data at packaging (differentially private mode: no weights"
+                    + " trained on real data are shipped)" : ""));
             ObjectNode files = m.putObject("files");
             for (Map.Entry<String, Path> e : listFiles(tmp).entrySet()) {
                 ObjectNode f = files.putObject(e.getKey());
