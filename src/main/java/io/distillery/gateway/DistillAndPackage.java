@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,8 +29,27 @@ import picocli.CommandLine;
  * caller's business: the demo has no server.
  */
 public final class DistillAndPackage {
-    /** What to distil and how; {@code sourceDicom} (may be null) adds the source headers to the audit's scan. */
-    public record Settings(List<String> labels, int iterations, long seed, Path signingKey, Path sourceDicom) {
+    /**
+     * What to distil and how; {@code sourceDicom} (may be null) adds the source headers to the audit's scan;
+     * {@code privacy} null runs the non-private method.
+     */
+    public record Settings(List<String> labels, int iterations, long seed, Path signingKey, Path sourceDicom,
+            Privacy privacy) {
+    }
+
+    /** DP-SGD on the outer loop's real-data gradient, for a target (ε, δ) and clip norm (see docs/dp.md). */
+    public record Privacy(double epsilon, double delta, double clip) {
+        public Privacy {
+            if (!(epsilon > 0) || !(delta > 0 && delta < 1) || !(clip > 0)) {
+                throw new IllegalArgumentException("DP needs epsilon > 0, 0 < delta < 1 and clip > 0; got epsilon "
+                        + epsilon + ", delta " + delta + ", clip " + clip);
+            }
+        }
+
+        String describe() {
+            return String.format(java.util.Locale.ROOT, "differentially private, epsilon <= %s, delta %s", epsilon,
+                    delta);
+        }
     }
 
     /** One run's results so far, all under its {@code work} folder; later stages' fields are null until run. */
@@ -66,10 +86,15 @@ public final class DistillAndPackage {
         StringWriter distillLog = new StringWriter();
         CommandLine distill = new CommandLine(new DistillCommand(progress));
         distill.setOut(new PrintWriter(distillLog, true)).setErr(new PrintWriter(distillLog, true));
-        int rc = distill.execute("--data", run.cohortNpz().toString(), "--out", run.distilled().toString(),
-                "--images-per-step", "2", "--steps", "1", "--epochs", "3", "--iterations",
+        List<String> args = new ArrayList<>(List.of("--data", run.cohortNpz().toString(), "--out",
+                run.distilled().toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3", "--iterations",
                 Integer.toString(s.iterations()), "--batch", "128", "--init", "fixed", "--labels", "soft", "--seed",
-                Long.toString(s.seed()), "--full-epochs", "20");
+                Long.toString(s.seed()), "--full-epochs", "20"));
+        if (s.privacy() != null) {
+            args.addAll(List.of("--dp-epsilon", Double.toString(s.privacy().epsilon()), "--dp-delta",
+                    Double.toString(s.privacy().delta()), "--dp-clip", Double.toString(s.privacy().clip())));
+        }
+        int rc = distill.execute(args.toArray(String[]::new));
         if (rc != 0) {
             throw new IOException("distillation of " + run.cohortNpz() + " failed (exit " + rc + "): " + distillLog);
         }
@@ -100,7 +125,8 @@ public final class DistillAndPackage {
         CohortExport.Summary c = run.cohort();
         stage.accept(String.format("train %d, val %d, test %d images of %dx%d", c.train(), c.val(), c.test(),
                 c.height(), c.width()));
-        stage.accept("distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU");
+        stage.accept("distilling 2 soft-label images (LeNet, fixed init, 1 step x 3 epochs) on the CPU"
+                + (s.privacy() == null ? "" : ", " + s.privacy().describe()));
         run = distill(run, s, progress);
         stage.accept("building the signed package and running the privacy audit");
         return audit(buildPackage(run, s), s);

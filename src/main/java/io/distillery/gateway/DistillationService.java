@@ -70,7 +70,8 @@ public class DistillationService {
         this.replica = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("replica") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.settings = new DistillAndPackage.Settings(config.labels(), config.iterations(), config.seed(),
-                Path.of(config.signingKey()), null);
+                Path.of(config.signingKey()), null, config.dpEpsilon()
+                        .map(e -> new DistillAndPackage.Privacy(e, config.dpDelta(), config.dpClip())).orElse(null));
         metrics.gauge("distillery.distillation.iteration", iteration);
         metrics.gauge("distillery.distillation.iterations", total);
         metrics.gauge("distillery.distillation.running", running);

@@ -163,6 +163,20 @@ public final class GatewayConfig {
          */
         @WithDefault("10m")
         java.time.Duration lease();
+
+        /**
+         * Differentially private distillation (docs/dp.md) with this target ε over the run; unset (the default)
+         * runs the non-private method. The mode and the achieved ε go into metrics, manifest and audit report.
+         */
+        java.util.Optional<Double> dpEpsilon();
+
+        /** δ of the DP guarantee: well below 1/(training images). */
+        @WithDefault("1e-5")
+        double dpDelta();
+
+        /** Per-image L2 clip norm of the real-data gradients in DP mode. */
+        @WithDefault("1.0")
+        double dpClip();
     }
 
     /** Read by routes/pacs-pull.yaml; mapped so that a mistyped key is refused at start. */

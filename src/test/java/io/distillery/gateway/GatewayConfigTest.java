@@ -45,6 +45,16 @@ class GatewayConfigTest {
     }
 
     @Test
+    void privateDistillationIsOffUnlessAnEpsilonIsSet() throws IOException {
+        assertTrue(config(Map.of()).getConfigMapping(GatewayConfig.Distillation.class).dpEpsilon().isEmpty());
+        GatewayConfig.Distillation d = config(Map.of("distillery.distillation.dp-epsilon", "8"))
+                .getConfigMapping(GatewayConfig.Distillation.class);
+        assertEquals(8.0, d.dpEpsilon().orElseThrow());
+        assertEquals(1e-5, d.dpDelta());
+        assertEquals(1.0, d.dpClip());
+    }
+
+    @Test
     void mistypedGatewayKeyIsRefusedByName() {
         Exception e = assertThrows(Exception.class, () -> config(Map.of("distillery.scp.prot", "104")));
         assertTrue(e.getMessage().contains("distillery.scp.prot"), e.getMessage());
