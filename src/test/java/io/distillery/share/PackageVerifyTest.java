@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.cli.DistilleryCommand;
+import io.distillery.testsupport.DistilledRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class PackageVerifyTest {
-    static ShareFixture fx;
+    static DistilledRun fx;
 
     @BeforeAll
     static void setUp() throws IOException {
-        fx = ShareFixture.get();
+        fx = DistilledRun.get();
     }
 
     @Test
@@ -48,7 +49,7 @@ class PackageVerifyTest {
 
         JsonNode m = new ObjectMapper().readTree(p.dir().resolve("manifest.json").toFile());
         assertEquals(SharePackage.SCHEMA, m.get("schema").asText());
-        assertEquals(ShareFixture.TRAIN, m.at("/provenance/counts_per_label/train/0").asInt()
+        assertEquals(DistilledRun.TRAIN, m.at("/provenance/counts_per_label/train/0").asInt()
                 + m.at("/provenance/counts_per_label/train/1").asInt());
         assertEquals(4, m.at("/soft_labels/per_image").size());
         for (String f : List.of("images/distilled-001.dcm", "previews/distilled-004.png", "model/model_spec.json",

@@ -8,6 +8,7 @@ import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
 import io.distillery.npy.Npy;
 import io.distillery.npy.NpyArray;
+import io.distillery.testsupport.DistilledRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,12 +25,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PrivacyAuditTest {
-    static ShareFixture fx;
+    static DistilledRun fx;
     static final PrivacyAudit.Config CFG = new PrivacyAudit.Config(0.95, 0.98, 0.6, 100, 200, 0);
 
     @BeforeAll
     static void setUp() throws IOException {
-        fx = ShareFixture.get();
+        fx = DistilledRun.get();
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.distillery.cli.DistilleryCommand;
 import io.distillery.distill.data.Outputs;
+import io.distillery.testsupport.DistilledRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * non-private metrics, and the manifest and the audit report state the mode — as they state the non-private one.
  */
 class PrivateModePackageTest {
-    private static ShareFixture fx;
+    private static DistilledRun fx;
     private static Path dpRun;
 
     @BeforeAll
     static void setUp() throws IOException {
-        fx = ShareFixture.get();
+        fx = DistilledRun.get();
         dpRun = fx.root.resolve("distilled-dp");
         int rc = DistilleryCommand.execute("distill", "--data", fx.cohort.toString(), "--out", dpRun.toString(),
                 "--iterations", "2", "--batch", "32", "--images-per-step", "2", "--steps", "2", "--epochs", "2",
@@ -40,7 +41,7 @@ class PrivateModePackageTest {
     void metricsRecordTheModeAndTheAccountantsNumbers() throws IOException {
         JsonNode p = PackageBuilder.JSON.readTree(dpRun.resolve("metrics.json").toFile()).get("privacy");
         assertEquals("differentially-private", p.get("mode").asText());
-        assertEquals(32.0 / ShareFixture.TRAIN, p.get("sampling_rate").asDouble(), 1e-12);
+        assertEquals(32.0 / DistilledRun.TRAIN, p.get("sampling_rate").asDouble(), 1e-12);
         assertEquals(2, p.get("steps").asInt());
         assertEquals(1e-5, p.get("delta").asDouble());
         assertEquals(1.0, p.get("clip").asDouble());
