@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.distillery.store.StoreDataSources;
 import java.io.ByteArrayInputStream;
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,45 +27,23 @@ import org.w3c.dom.Element;
  * well-formed DICOM audit message carrying the actor, event ID and manifest hash.
  */
 class AuditSyslogTest {
-    private static final String RSYSLOGD = "/usr/sbin/rsyslogd";
-
     @TempDir
     Path dir;
 
-    private Process rsyslog;
+    private Rsyslogd rsyslog;
     private AgroalDataSource db;
     private int tcpPort;
     private int udpPort;
 
     @BeforeEach
     void startRsyslog() throws Exception {
-        assertTrue(new File(RSYSLOGD).canExecute(), "install Debian's rsyslog (see .ci/run)");
-        tcpPort = freePort();
-        udpPort = freePort();
-        Files.createDirectories(dir.resolve("work"));
-        Files.writeString(dir.resolve("rsyslog.conf"), String.join("\n",
-                "global(workDirectory=\"" + dir.resolve("work") + "\")",
+        tcpPort = Rsyslogd.freePort();
+        udpPort = Rsyslogd.freePort();
+        rsyslog = Rsyslogd.start(dir, List.of(), List.of(
                 "module(load=\"imtcp\")",
                 "module(load=\"imudp\")",
                 "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + tcpPort + "\")",
-                "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" + udpPort + "\")",
-                "template(name=\"fields\" type=\"string\" string=\"%syslogfacility%|%syslogseverity%|%app-name%|"
-                        + "%msgid%|%msg%\\n\")",
-                "*.* action(type=\"omfile\" file=\"" + dir.resolve("received.log") + "\" template=\"fields\")",
-                ""));
-        rsyslog = new ProcessBuilder(RSYSLOGD, "-n", "-f", dir.resolve("rsyslog.conf").toString(), "-i",
-                dir.resolve("rsyslogd.pid").toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", tcpPort)) {
-                break;
-            } catch (java.io.IOException notYet) {
-                assertTrue(rsyslog.isAlive() && System.nanoTime() < deadline,
-                        "rsyslogd did not start: " + Files.readString(dir.resolve("rsyslogd.out")));
-                Thread.sleep(100);
-            }
-        }
+                "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" + udpPort + "\")"), tcpPort);
         db = StoreDataSources.pooled(StoreDataSources.embeddedUrl(dir.resolve("store")), "distillery", null, 2);
     }
 
@@ -79,14 +53,7 @@ class AuditSyslogTest {
             db.close();
         }
         if (rsyslog != null) {
-            rsyslog.destroy();
-            rsyslog.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+            rsyslog.close();
         }
     }
 
@@ -102,13 +69,7 @@ class AuditSyslogTest {
             trail.record("alice & <bob>", AuditAction.REVIEW_APPROVED, "P-7", hash, Map.of("reason", "fine"));
             trail.record("gateway", AuditAction.FAILURE, "P-7", hash, Map.of("error", "peer refused"));
         }
-        Path received = dir.resolve("received.log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        List<String> lines = List.of();
-        while (lines.size() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            lines = Files.exists(received) ? Files.readAllLines(received) : List.of();
-        }
+        List<String> lines = rsyslog.awaitLines(3);
         assertEquals(3, lines.size(), "rsyslog wrote: " + lines);
 
         String[] approval = lines.get(1).split("\\|", 5);

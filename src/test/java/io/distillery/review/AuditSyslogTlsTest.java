@@ -1,17 +1,13 @@
 package io.distillery.review;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.distillery.store.StoreDataSources;
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -34,54 +30,31 @@ import org.junit.jupiter.api.io.TempDir;
  * without a client certificate delivers nothing.
  */
 class AuditSyslogTlsTest {
-    private static final String RSYSLOGD = "/usr/sbin/rsyslogd";
     private static final char[] PASSWORD = "test-only-store-password".toCharArray();
 
     @TempDir
     Path dir;
 
-    private Process rsyslog;
+    private Rsyslogd rsyslog;
     private AgroalDataSource db;
     private int port;
 
     @BeforeEach
     void startRsyslogWithGtls() throws Exception {
-        assertTrue(new File(RSYSLOGD).canExecute(), "install Debian's rsyslog and rsyslog-gnutls (see .ci/run)");
         assertTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so"))
                 || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/rsyslog/lmnsd_gtls.so")),
                 "install Debian's rsyslog-gnutls (see .ci/run)");
         makeCertificates();
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Files.createDirectories(dir.resolve("work"));
-        Files.writeString(dir.resolve("rsyslog.conf"), String.join("\n",
-                "global(workDirectory=\"" + dir.resolve("work") + "\"",
+        port = Rsyslogd.freePort();
+        rsyslog = Rsyslogd.start(dir, List.of(
                 "  DefaultNetstreamDriver=\"gtls\"",
                 "  DefaultNetstreamDriverCAFile=\"" + dir.resolve("ca.pem") + "\"",
                 "  DefaultNetstreamDriverCertFile=\"" + dir.resolve("server.pem") + "\"",
-                "  DefaultNetstreamDriverKeyFile=\"" + dir.resolve("server-key.pem") + "\")",
+                "  DefaultNetstreamDriverKeyFile=\"" + dir.resolve("server-key.pem") + "\""), List.of(
                 // mode 1 = TLS only; x509/certvalid = the client must present a certificate from our CA
                 "module(load=\"imtcp\" StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\""
                         + " StreamDriver.AuthMode=\"x509/certvalid\")",
-                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + port + "\")",
-                "template(name=\"fields\" type=\"string\" string=\"%syslogfacility%|%syslogseverity%|%app-name%|"
-                        + "%msgid%|%msg%\\n\")",
-                "*.* action(type=\"omfile\" file=\"" + dir.resolve("received.log") + "\" template=\"fields\")",
-                ""));
-        rsyslog = new ProcessBuilder(RSYSLOGD, "-n", "-f", dir.resolve("rsyslog.conf").toString(), "-i",
-                dir.resolve("rsyslogd.pid").toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                break;
-            } catch (java.io.IOException notYet) {
-                assertTrue(rsyslog.isAlive() && System.nanoTime() < deadline,
-                        "rsyslogd did not start: " + Files.readString(dir.resolve("rsyslogd.out")));
-                Thread.sleep(100);
-            }
-        }
+                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + port + "\")"), port);
         db = StoreDataSources.pooled(StoreDataSources.embeddedUrl(dir.resolve("store")), "distillery", null, 2);
     }
 
@@ -91,8 +64,7 @@ class AuditSyslogTlsTest {
             db.close();
         }
         if (rsyslog != null) {
-            rsyslog.destroy();
-            rsyslog.waitFor(10, TimeUnit.SECONDS);
+            rsyslog.close();
         }
     }
 
@@ -108,9 +80,9 @@ class AuditSyslogTlsTest {
             trail.record("alice", AuditAction.REVIEW_APPROVED, "P-9", hash, Map.of("reason", "fine"));
             trail.record("gateway", AuditAction.INGEST, Map.of("stored", 3));
         }
-        List<String> lines = awaitLines(2);
+        List<String> lines = rsyslog.awaitLines(2);
         assertEquals(2, lines.size(), "rsyslog wrote: " + lines + "; rsyslogd said: "
-                + Files.readString(dir.resolve("rsyslogd.out")));
+                + rsyslog.output());
         String[] approval = lines.get(0).split("\\|", 5);
         assertEquals("10", approval[0]);
         assertEquals("5", approval[1]);
@@ -153,23 +125,11 @@ class AuditSyslogTlsTest {
             }
         }
         Thread.sleep(1000);
-        assertFalse(Files.exists(dir.resolve("received.log")) && !Files.readString(dir.resolve("received.log"))
-                .isEmpty(), "nothing may arrive over an untrusted connection");
+        assertTrue(rsyslog.received().isEmpty(), "nothing may arrive over an untrusted connection");
     }
 
     private static String hash() {
         return "e2".repeat(32);
-    }
-
-    private List<String> awaitLines(int n) throws Exception {
-        Path received = dir.resolve("received.log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        List<String> lines = List.of();
-        while (lines.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            lines = Files.exists(received) ? Files.readAllLines(received) : List.of();
-        }
-        return lines;
     }
 
     /** A test CA, a server certificate for 127.0.0.1 and a client certificate, as rsyslog and the JDK want them. */

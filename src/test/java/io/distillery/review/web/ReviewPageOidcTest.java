@@ -13,7 +13,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.File;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
@@ -35,9 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -52,8 +48,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusTest
 @TestProfile(OidcReviewTestProfile.class)
 class ReviewPageOidcTest {
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static final String CHROMIUM = "/usr/bin/chromium";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final Pattern KEYCLOAK_FORM =
             Pattern.compile("action=\"([^\"]*/login-actions/authenticate[^\"]*)\"");
@@ -74,19 +68,6 @@ class ReviewPageOidcTest {
         return ConfigProvider.getConfig().getValue(KeycloakServer.URL_KEY, String.class);
     }
 
-    private static WebDriver startBrowser() {
-        assertTrue(new File(CHROMEDRIVER).canExecute() && new File(CHROMIUM).canExecute(),
-                "install Debian's chromium and chromium-driver (see .ci/run)");
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new",
-                "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-default-apps", "--proxy-server=127.0.0.1:9", "--window-size=1280,1024");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
     @AfterEach
     void stopBrowser() {
         if (browser != null) {
@@ -100,7 +81,7 @@ class ReviewPageOidcTest {
         ReviewFixture.Audited audited = ReviewFixture.get().build();
         String id = audited.pkg().id();
         gate.submit(audited.pkg(), audited.verdict(), "test");
-        browser = startBrowser();
+        browser = HeadlessChromium.start();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         browser.get(base + "review/packages/" + id);
