@@ -166,6 +166,10 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("acc_distilled", d.accuracy());
         m.put("acc_distilled_sd", report.distilled().sd().accuracy());
         m.put("eval_inits", report.distilled().runs());
+        // One entry per evaluated init (one in fixed mode), in evaluation order: the spread behind the sd.
+        m.put("acc_distilled_per_init", report.distilled().each().stream().mapToDouble(Metrics::accuracy).toArray());
+        m.put("sensitivity_per_init", report.distilled().each().stream().mapToDouble(Metrics::sensitivity).toArray());
+        m.put("specificity_per_init", report.distilled().each().stream().mapToDouble(Metrics::specificity).toArray());
         m.put("sensitivity", d.sensitivity());
         m.put("specificity", d.specificity());
         m.put("harmonic_mean", d.harmonicMean());

@@ -93,8 +93,13 @@ public record Metrics(double accuracy, double sensitivity, double specificity, d
         return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
-    /** Mean and sample standard deviation of each measure over several runs. */
-    public record Summary(Metrics mean, Metrics sd, int runs) {
+    /** Mean and sample standard deviation of each measure over several runs, and the runs themselves. */
+    public record Summary(Metrics mean, Metrics sd, java.util.List<Metrics> each) {
+        public int runs() {
+            return each.size();
+        }
+
+
         public static Summary of(java.util.List<Metrics> runs) {
             double[][] v = runs.stream().map(m -> new double[] {m.accuracy, m.sensitivity, m.specificity,
                     m.harmonicMean, m.auc}).toArray(double[][]::new);
@@ -110,7 +115,7 @@ public record Metrics(double accuracy, double sensitivity, double specificity, d
                 sd[f] = Math.sqrt(sd[f]);
             }
             return new Summary(new Metrics(mean[0], mean[1], mean[2], mean[3], mean[4]),
-                    new Metrics(sd[0], sd[1], sd[2], sd[3], sd[4]), v.length);
+                    new Metrics(sd[0], sd[1], sd[2], sd[3], sd[4]), java.util.List.copyOf(runs));
         }
     }
 }

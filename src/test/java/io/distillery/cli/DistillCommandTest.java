@@ -43,11 +43,41 @@ class DistillCommandTest {
             assertTrue(m.has(k) && m.get(k).isNumber(), "metrics.json lacks " + k);
         }
         assertEquals(Files.size(out.resolve("model.f32")), m.get("model_bytes").asLong());
+        assertEquals(1, m.get("acc_distilled_per_init").size(), "fixed init: one evaluated init");
+        assertEquals(m.get("acc_distilled").asDouble(), m.get("acc_distilled_per_init").get(0).asDouble(), 0.0);
         assertTrue(m.get("compression_ratio").asDouble() < 0.05, "2 images + seed should be a few hundredths of LeNet");
         assertEquals(3, new ObjectMapper().readTree(out.resolve("model_spec.json").toFile()).get("init_seed").asInt());
         // The npy we write is read back by our own npz reader's parser rules (header, float32, shape).
         byte[] npy = Files.readAllBytes(out.resolve("distilled_images.npy"));
         assertEquals(2 * 28 * 28 * 4, npy.length - (npy[8] & 0xff) - 10);
+    }
+
+    @Test
+    void randomInitWritesOneAccuracyPerUnseenInitWhoseMeanAndSdAreTheSummary(@TempDir Path out) throws Exception {
+        StringWriter err = new StringWriter();
+        int code = run(err, "distill", "--data", SharedData.data("medmnist/pneumoniamnist.npz").toString(),
+                "--out", out.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3",
+                "--iterations", "2", "--batch", "16", "--init", "random", "--eval-inits", "3", "--seed", "1",
+                "--full-epochs", "1");
+        assertEquals(0, code, err.toString());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(3, m.get("eval_inits").asInt());
+        for (String k : new String[] {"acc_distilled", "sensitivity", "specificity"}) {
+            JsonNode each = m.get(k + "_per_init");
+            assertTrue(each != null && each.isArray() && each.size() == 3, k + "_per_init: " + each);
+            double mean = 0;
+            for (JsonNode v : each) {
+                mean += v.asDouble() / each.size();
+            }
+            assertEquals(m.get(k).asDouble(), mean, 1e-12, k);
+        }
+        JsonNode acc = m.get("acc_distilled_per_init");
+        double mean = m.get("acc_distilled").asDouble();
+        double var = 0;
+        for (JsonNode v : acc) {
+            var += (v.asDouble() - mean) * (v.asDouble() - mean) / (acc.size() - 1);
+        }
+        assertEquals(m.get("acc_distilled_sd").asDouble(), Math.sqrt(var), 1e-12);
     }
 
     @Test
