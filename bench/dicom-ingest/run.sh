@@ -7,7 +7,7 @@
 # usage: [RECEIVERS="ours-nofsync storescp"] [SIZES="small large"] [SENDERS="1 8"] [REPEAT=n] [WARMUPS="1 10"]
 #        [BASE_CLASSES=dir] bench/dicom-ingest/run.sh [WORKDIR]
 #        (receivers camel-fsync/camel-nofsync: the product's dicom:scp consumer in a Camel route, camel-ingest.yaml,
-#        loaded by Camel Main with the YAML DSL; WARMUPS: warm-up passes of 200 instances before the measurement, one
+#        loaded by Camel Main with the YAML DSL, CamelIngest.java; WARMUPS: warm-up passes of 200 instances before the measurement, one
 #        measurement per value, every receiver alike; WARMUP=n is the same as WARMUPS=n)
 #        (receivers base-fsync/base-nofsync: our SCP from the compiled classes in BASE_CLASSES, e.g. a copy of
 #        target/classes of an earlier commit, for before/after in one run)
@@ -23,7 +23,7 @@ if [ "${1:-}" != "--inside" ]; then
   # A private copy of the classes, so that a build running meanwhile cannot pull them away.
   rm -rf "$WORK/app-classes"; cp -r "$ROOT/target/classes" "$WORK/app-classes"
   CP="$WORK/app-classes:$(cat "$WORK/cp.txt")"
-  javac -d "$WORK/classes" -cp "$CP" "$HERE/Generate.java" "$HERE/Verify.java"
+  javac -d "$WORK/classes" -cp "$CP" "$HERE/Generate.java" "$HERE/Verify.java" "$HERE/CamelIngest.java"
   rm -rf "$WORK/data"
   java -cp "$WORK/classes:$CP" Generate "$WORK/data/small" 500 48
   java -cp "$WORK/classes:$CP" Generate "$WORK/data/large" 200 500
@@ -65,7 +65,7 @@ start_receiver() { # name outdir warm-up-passes
     camel-fsync|camel-nofsync)
       local fsync=true; [ "$1" = camel-nofsync ] && fsync=false
       java -Dcamel.main.routesIncludePattern="file:$HERE/camel-ingest.yaml" -Dcamel.main.routesReloadEnabled=false \
-        -Dbench.port=$PORT -Dbench.dir="$2" -Dbench.fsync=$fsync -cp "$CP" org.apache.camel.main.Main >"$WORK/$1.log" 2>&1 & ;;
+        -Dbench.port=$PORT -Dbench.dir="$2" -Dbench.fsync=$fsync -cp "$CP" CamelIngest >"$WORK/$1.log" 2>&1 & ;;
     storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
     orthanc)
       cat > "$WORK/orthanc.json" <<JSON
