@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# CPU by thread of our SCP (dicom scp --no-fsync) and of storescp over the 500 small instances, after WARMUP passes of
-# 200 warm-up instances. Needs a WORKDIR prepared by run.sh. usage: unshare --net profile-cpu.sh WORKDIR CLASSES [JVM options]
+# CPU by thread of our SCP (dicom scp --no-fsync; SERVER=camel: the Camel route camel-ingest.yaml without fsync) and
+# of storescp over the 500 small instances, after WARMUP passes of 200 warm-up instances; STRACE=1 also counts the
+# JVM's system calls over those 500 instances (strace -c -f, attached after the warm-up).
+# Needs a WORKDIR prepared by run.sh. usage: unshare --net profile-cpu.sh WORKDIR CLASSES [JVM options]
 set -u
 W=$1; CLS=$2; shift 2
 ip link set lo up; export TCP_NODELAY=1
@@ -8,14 +10,21 @@ CP="$W/classes:$CLS:$(cat $W/cp.txt)"
 waitp() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/11112) 2>/dev/null && return 0; sleep 0.1; done; }
 snap() { for t in /proc/$1/task/*; do echo "$(cat $t/comm | tr ' ' _) $(awk "{print \$14\" \"\$15}" $t/stat)"; done | awk "{u[\$1]+=\$2; s[\$1]+=\$3} END {for (k in u) print k, u[k]+s[k], u[k], s[k]}" | sort; }
 rm -rf $W/p-cpu; mkdir -p $W/p-cpu
-java "$@" -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port 11112 --dir $W/p-cpu --min-free-mb 0 --no-fsync >$W/p-cpu.log 2>&1 & P=$!
+if [ "${SERVER:-ours}" = camel ]; then
+  java "$@" -Dcamel.main.routesIncludePattern="file:$(dirname "$0")/camel-ingest.yaml" -Dcamel.main.routesReloadEnabled=false \
+    -Dbench.port=11112 -Dbench.dir=$W/p-cpu -Dbench.fsync=false -cp "$CP" CamelIngest >$W/p-cpu.log 2>&1 & P=$!
+else
+  java "$@" -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port 11112 --dir $W/p-cpu --min-free-mb 0 --no-fsync >$W/p-cpu.log 2>&1 & P=$!
+fi
 waitp
 for _ in $(seq 1 ${WARMUP:-1}); do storescu -aet W -aec BENCH 127.0.0.1 11112 +sd $W/data/warmup >/dev/null 2>&1; done
+if [ -n "${STRACE:-}" ]; then strace -c -f -p $P -o $W/strace.txt & S=$!; sleep 1; fi
 snap $P > $W/cpu-a.txt
 t0=$(date +%s.%N)
 storescu -aet S -aec BENCH 127.0.0.1 11112 +sd $W/data/small >/dev/null 2>&1
 t1=$(date +%s.%N)
 snap $P > $W/cpu-b.txt
+if [ -n "${STRACE:-}" ]; then kill -INT $S; wait $S 2>/dev/null; head -25 $W/strace.txt; fi
 kill $P; wait $P 2>/dev/null
 echo "rate $(echo "500/($t1-$t0)" | bc -l | cut -c1-6)/s"
 W="$W" python3 - <<'PY'

@@ -61,6 +61,8 @@ public class DicomEndpointConfigurer extends PropertyConfigurerSupport implement
         case "minfreespace":
         case "minFreeSpace": target.setMinFreeSpace(property(camelContext, long.class, value)); return true;
         case "model": target.setModel(property(camelContext, java.lang.String.class, value)); return true;
+        case "movespoolfile":
+        case "moveSpoolFile": target.setMoveSpoolFile(property(camelContext, boolean.class, value)); return true;
         case "port": target.setPort(property(camelContext, int.class, value)); return true;
         case "query": target.setQuery(property(camelContext, java.lang.String.class, value)); return true;
         case "remote": target.setRemote(property(camelContext, java.lang.String.class, value)); return true;
@@ -128,6 +130,8 @@ public class DicomEndpointConfigurer extends PropertyConfigurerSupport implement
         case "minfreespace":
         case "minFreeSpace": return long.class;
         case "model": return java.lang.String.class;
+        case "movespoolfile":
+        case "moveSpoolFile": return boolean.class;
         case "port": return int.class;
         case "query": return java.lang.String.class;
         case "remote": return java.lang.String.class;
@@ -196,6 +200,8 @@ public class DicomEndpointConfigurer extends PropertyConfigurerSupport implement
         case "minfreespace":
         case "minFreeSpace": return target.getMinFreeSpace();
         case "model": return target.getModel();
+        case "movespoolfile":
+        case "moveSpoolFile": return target.isMoveSpoolFile();
         case "port": return target.getPort();
         case "query": return target.getQuery();
         case "remote": return target.getRemote();

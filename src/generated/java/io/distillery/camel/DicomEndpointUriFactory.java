@@ -23,7 +23,7 @@ public class DicomEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(36);
+        Set<String> props = new HashSet<>(37);
         props.add("acceptWarnings");
         props.add("aet");
         props.add("allowedCallingAets");
@@ -46,6 +46,7 @@ public class DicomEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxPduLength");
         props.add("minFreeSpace");
         props.add("model");
+        props.add("moveSpoolFile");
         props.add("operation");
         props.add("port");
         props.add("query");

@@ -51,7 +51,7 @@ public class DicomEndpoint extends DefaultEndpoint {
     private String bindAddress = "127.0.0.1";
     @UriParam(label = "consumer", description = "Directory where incoming instances are spooled as Part 10 files"
             + " while they stream in. The exchange body is the spooled java.io.File; the file is deleted after the"
-            + " exchange completes, so a route must copy or move it to keep it.")
+            + " exchange completes, so a route must copy or move it to keep it (see moveSpoolFile).")
     private String spoolDirectory;
     @UriParam(label = "consumer,security", description = "Comma-separated calling AE titles allowed to associate;"
             + " empty allows any (others are rejected with calling-AE-title-not-recognized).")
@@ -84,9 +84,18 @@ public class DicomEndpoint extends DefaultEndpoint {
             + " every syntax the toolkit knows (an archive stores instances as received). Of the syntaxes a sender"
             + " proposes in a presentation context, its first accepted one is taken.")
     private String transferSyntaxes;
-    @UriParam(label = "consumer,advanced", defaultValue = "true", description = "fsync each spooled file before the"
-            + " route sees it.")
+    @UriParam(label = "consumer,advanced", defaultValue = "true", description = "Durability before the C-STORE"
+            + " response: fsync each spooled file before the route sees it and, if a file: step of the route wrote"
+            + " the instance (header CamelFileNameProduced), that file and its directory entry once the route"
+            + " completed, so an acknowledged instance survives a crash (a directory the file: step newly created is"
+            + " not synced). Off: the operating system writes when it likes.")
     private boolean fsync = true;
+    @UriParam(label = "consumer", defaultValue = "false", description = "Hand the spooled file to a file: step by"
+            + " renaming it instead of copying it: the consumer sets header CamelFileLocalWorkPath to the spool file,"
+            + " which Camel's file producer then moves into place (spool directory and target on the same file"
+            + " system; put the spool in the target directory for a same-directory rename). After that step the"
+            + " body's file is gone, so use it when the file: step is the last one that reads the instance.")
+    private boolean moveSpoolFile;
 
     // ---- producers (DIMSE)
     @UriParam(label = "producer", description = "The peer, as AET@host:port (store, echo, find, move, get).")
@@ -362,9 +371,18 @@ public class DicomEndpoint extends DefaultEndpoint {
         return fsync;
     }
 
-    /** fsync each spooled file before the route sees it. */
+    /** fsync each spooled file before the route sees it, and the file a file: step produced before the response. */
     public void setFsync(boolean fsync) {
         this.fsync = fsync;
+    }
+
+    public boolean isMoveSpoolFile() {
+        return moveSpoolFile;
+    }
+
+    /** Let a file: step rename the spooled file into place instead of copying it. */
+    public void setMoveSpoolFile(boolean moveSpoolFile) {
+        this.moveSpoolFile = moveSpoolFile;
     }
 
     public String getRemote() {

@@ -2,6 +2,7 @@ package io.distillery.camel;
 
 import io.distillery.dicom.net.AssociationListener;
 import io.distillery.dicom.net.DicomServer;
+import io.distillery.dicom.net.DirectorySync;
 import io.distillery.dicom.net.DimseServiceRegistry;
 import io.distillery.dicom.net.DuplicatePolicy;
 import io.distillery.dicom.net.ServerConfig;
@@ -11,8 +12,13 @@ import io.distillery.dicom.net.StorageService;
 import io.distillery.dicom.net.StoredInstance;
 import io.distillery.dicom.net.TransferCapability;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -27,16 +33,29 @@ import org.slf4j.LoggerFactory;
  * Storage SCP (and Verification SCP): every received instance is spooled to disk by the network layer, then routed
  * as one exchange, synchronously, on the association's thread. The C-STORE response is sent only when the exchange
  * has completed: success if the route finished without exception, otherwise a failure status, so an instance is
- * never acknowledged unless the route durably took it (its last step must write it somewhere lasting).
+ * never acknowledged unless the route durably took it (its last step must write it somewhere lasting). With fsync on,
+ * a file a file: step wrote (header CamelFileNameProduced) is forced to disk with its directory entry first, since
+ * Camel's file producer does not sync a copied or renamed file. With moveSpoolFile, that step renames the spool file
+ * into place (header CamelFileLocalWorkPath) instead of copying it.
  */
 public class DicomScpConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(DicomScpConsumer.class);
     /** Failure status for a route that failed: "cannot understand" family, PS3.4 B.2.3. */
     static final int ROUTE_FAILED = Status.CANNOT_UNDERSTAND;
 
+    /** Most directories a route writes to, each with its shared (group commit) directory fsync. */
+    private static final int SYNCED_DIRECTORIES = 256;
+
     private final DicomEndpoint endpoint;
     private IdempotentRepository accepted;
     private DicomServer server;
+    private final Map<Path, DirectorySync> producedDirectories = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Path, DirectorySync> eldest) {
+                    return size() > SYNCED_DIRECTORIES;
+                }
+            });
 
     public DicomScpConsumer(DicomEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -103,6 +122,9 @@ public class DicomScpConsumer extends DefaultConsumer {
         try {
             Message in = exchange.getIn();
             in.setBody(instance.file().toFile());
+            if (endpoint.isMoveSpoolFile()) {
+                in.setHeader(Exchange.FILE_LOCAL_WORK_PATH, instance.file().toString());
+            }
             in.setHeader(DicomConstants.SOP_CLASS_UID, instance.sopClass());
             in.setHeader(DicomConstants.SOP_INSTANCE_UID, instance.sopInstance());
             in.setHeader(DicomConstants.STUDY_INSTANCE_UID, instance.studyInstanceUid());
@@ -115,6 +137,9 @@ public class DicomScpConsumer extends DefaultConsumer {
             in.setHeader(DicomConstants.FILE_SIZE, instance.size());
             try {
                 getProcessor().process(exchange);
+                if (endpoint.isFsync() && exchange.getException() == null && !exchange.isRollbackOnly()) {
+                    syncProducedFile(exchange);
+                }
             } catch (Exception e) {
                 exchange.setException(e);
             }
@@ -131,6 +156,19 @@ public class DicomScpConsumer extends DefaultConsumer {
         } finally {
             releaseExchange(exchange, false);
         }
+    }
+
+    /** Forces the file a file: step of the route wrote, then its directory entry (shared with concurrent senders). */
+    private void syncProducedFile(Exchange exchange) throws IOException {
+        String produced = exchange.getMessage().getHeader(Exchange.FILE_NAME_PRODUCED, String.class);
+        if (produced == null) {
+            return;
+        }
+        Path file = Path.of(produced).toAbsolutePath();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(false);
+        }
+        producedDirectories.computeIfAbsent(file.getParent(), DirectorySync::new).awaitDurable();
     }
 
     private static boolean isOutOfSpace(Throwable t) {

@@ -36,6 +36,10 @@ class DicomScpConsumerTest {
     static int failingPort;
     static int guardedPort;
     static int rejectDuplicatesPort;
+    static int movePort;
+    static int vanishingPort;
+    /** Inode of each spool file as the route saw it, by SOP Instance UID. */
+    static final Map<String, Object> spoolInodes = new ConcurrentHashMap<>();
     static final Map<String, Map<String, Object>> headersBySop = new ConcurrentHashMap<>();
 
     @BeforeAll
@@ -44,6 +48,8 @@ class DicomScpConsumerTest {
         failingPort = ExternalProcess.freePort();
         guardedPort = ExternalProcess.freePort();
         rejectDuplicatesPort = ExternalProcess.freePort();
+        movePort = ExternalProcess.freePort();
+        vanishingPort = ExternalProcess.freePort();
         camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -60,6 +66,15 @@ class DicomScpConsumerTest {
                 from("dicom:scp?aet=GW&duplicatePolicy=REJECT&port=" + rejectDuplicatesPort + "&spoolDirectory="
                         + tmp.resolve("spool-dup"))
                         .to("file:" + tmp.resolve("dup") + "?fileName=${header.DicomSopInstanceUID}.dcm");
+                // Spool in the target directory, file: step renames the spool file into place.
+                from("dicom:scp?aet=GW&moveSpoolFile=true&port=" + movePort + "&spoolDirectory=" + tmp.resolve("moved"))
+                        .process(e -> spoolInodes.put(e.getIn().getHeader(DicomConstants.SOP_INSTANCE_UID, String.class),
+                                Files.getAttribute(e.getIn().getBody(java.io.File.class).toPath(), "unix:ino")))
+                        .to("file:" + tmp.resolve("moved") + "?fileName=${header.DicomSopInstanceUID}.dcm");
+                // The file a route wrote is gone before it could be synced: the sender must not hear success.
+                from("dicom:scp?aet=GW&port=" + vanishingPort + "&spoolDirectory=" + tmp.resolve("spool-vanishing"))
+                        .to("file:" + tmp.resolve("vanishing") + "?fileName=${header.DicomSopInstanceUID}.dcm")
+                        .process(e -> Files.delete(Path.of(e.getMessage().getHeader("CamelFileNameProduced", String.class))));
             }
         });
         camel.start();
@@ -129,6 +144,35 @@ class DicomScpConsumerTest {
         ExternalProcess.Result again = ExternalProcess.storescu("MODALITY1", "GW", rejectDuplicatesPort, CT);
         assertTrue(again.output().contains("Received Store Response (Unknown Status: 0x111)"), again.output());
         assertEquals(1, countFiles(tmp.resolve("dup")));
+    }
+
+    @Test
+    void moveSpoolFileRenamesTheSpooledFileIntoPlaceWithoutCopying() throws Exception {
+        ExternalProcess.Result r = ExternalProcess.storescu("MODALITY1", "GW", movePort, CT, MR);
+        assertEquals(0, r.exitCode(), r.output());
+        for (Path sent : List.of(CT, MR)) {
+            DicomFile original = DicomFile.read(sent);
+            String sop = original.dataset().getString(Tag.SOPInstanceUID);
+            Path received = tmp.resolve("moved").resolve(sop + ".dcm");
+            DicomFile copy = DicomFile.read(received);
+            original.dataset().remove(DATASET_TRAILING_PADDING);
+            assertTrue(DatasetEquality.equal(original.dataset(), copy.dataset()),
+                    DatasetEquality.describeDifference(original.dataset(), copy.dataset()));
+            // The same inode the route saw as its body: renamed, not copied.
+            assertEquals(spoolInodes.get(sop), Files.getAttribute(received, "unix:ino"), sop);
+        }
+        try (Stream<Path> s = Files.list(tmp.resolve("moved"))) {
+            assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
+                    "spool files left beside the received ones");
+        }
+    }
+
+    @Test
+    void producedFileThatCannotBeSyncedIsAnsweredWithFailure() throws Exception {
+        ExternalProcess.Result r = ExternalProcess.storescu("MODALITY1", "GW", vanishingPort, CT);
+        assertTrue(r.output().contains("Received Store Response (Error: CannotUnderstand)"), r.output());
+        assertNotEquals(0, r.exitCode(), r.output());
+        assertSpoolEmpty("spool-vanishing");
     }
 
     private static void assertSpoolEmpty(String name) throws Exception {

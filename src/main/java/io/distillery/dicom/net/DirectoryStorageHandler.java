@@ -1,20 +1,15 @@
 package io.distillery.dicom.net;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
  * Files each instance as {@code <dir>/<SOP Instance UID>.dcm} by an atomic rename of the spool file (spool and
  * target on the same file system), then fsyncs the directory so the name survives a crash before the response.
- * Concurrent associations share directory fsyncs (group commit): one fsync makes every rename durable that was
- * complete when it started, so N senders do not queue for N fsyncs.
+ * Concurrent associations share directory fsyncs ({@link DirectorySync}).
  */
 public final class DirectoryStorageHandler implements StorageHandler {
     /** Only a syntactically valid UID becomes a file name: a peer never chooses a path. */
@@ -22,16 +17,12 @@ public final class DirectoryStorageHandler implements StorageHandler {
 
     private final Path directory;
     private final DuplicatePolicy duplicates;
-    private final boolean fsync;
-    private final AtomicLong renames = new AtomicLong();
-    private final Object syncLock = new Object();
-    private long durableRenames;
-    private boolean syncing;
+    private final DirectorySync sync;
 
     public DirectoryStorageHandler(Path directory, DuplicatePolicy duplicates, boolean fsync) throws IOException {
         this.directory = Files.createDirectories(directory);
         this.duplicates = duplicates;
-        this.fsync = fsync;
+        this.sync = fsync ? new DirectorySync(this.directory) : null;
     }
 
     @Override
@@ -40,7 +31,6 @@ public final class DirectoryStorageHandler implements StorageHandler {
         if (uid.length() > 64 || !UID.matcher(uid).matches()) {
             return Status.CANNOT_UNDERSTAND;
         }
-        long ticket;
         // Deciding a name and renaming onto it is one step, or two senders of one UID could both "keep both".
         synchronized (this) {
             Path target = directory.resolve(uid + ".dcm");
@@ -61,10 +51,9 @@ public final class DirectoryStorageHandler implements StorageHandler {
                 }
             }
             Files.move(instance.file(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            ticket = renames.incrementAndGet();
         }
-        if (fsync) {
-            awaitDurable(ticket);
+        if (sync != null) {
+            sync.awaitDurable();
         }
         return Status.SUCCESS;
     }
@@ -73,40 +62,5 @@ public final class DirectoryStorageHandler implements StorageHandler {
     @Override
     public boolean movesFileOnSuccess() {
         return true;
-    }
-
-    /** Returns once a directory fsync that started after rename number {@code ticket} has completed. */
-    private void awaitDurable(long ticket) throws IOException {
-        while (true) {
-            long upTo;
-            synchronized (syncLock) {
-                while (syncing && durableRenames < ticket) {
-                    try {
-                        syncLock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted waiting for the directory fsync");
-                    }
-                }
-                if (durableRenames >= ticket) {
-                    return;
-                }
-                syncing = true;
-                upTo = renames.get();
-            }
-            boolean done = false;
-            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                dir.force(true);
-                done = true;
-            } finally {
-                synchronized (syncLock) {
-                    syncing = false;
-                    if (done) {
-                        durableRenames = Math.max(durableRenames, upTo);
-                    }
-                    syncLock.notifyAll();
-                }
-            }
-        }
     }
 }
