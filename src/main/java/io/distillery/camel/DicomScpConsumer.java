@@ -49,6 +49,8 @@ public class DicomScpConsumer extends DefaultConsumer {
     private final DicomEndpoint endpoint;
     private IdempotentRepository accepted;
     private DicomServer server;
+    /** The gateway's metrics and audit (from the registry), or null. */
+    private AssociationListener listener;
     private final Map<Path, DirectorySync> producedDirectories = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -87,7 +89,7 @@ public class DicomScpConsumer extends DefaultConsumer {
                 .tls(endpoint.tlsConfig())
                 .build();
         // An AssociationListener in the registry (the gateway's metrics) hears of refused and failed associations.
-        AssociationListener listener = endpoint.getCamelContext().getRegistry().findSingleByType(AssociationListener.class);
+        listener = endpoint.getCamelContext().getRegistry().findSingleByType(AssociationListener.class);
         server = DicomServer.start(config, new DimseServiceRegistry().add(new StorageService(storage, this::onStored)),
                 listener);
         LOG.info("DICOM SCP {} listening on {}:{}", endpoint.getAet(), endpoint.getBindAddress(), server.port());
@@ -115,6 +117,9 @@ public class DicomScpConsumer extends DefaultConsumer {
         if (accepted != null && accepted.contains(instance.sopInstance())) {
             LOG.info("duplicate SOP instance {} from {}: {}", instance.sopInstance(), instance.callingAet(),
                     endpoint.getDuplicatePolicy());
+            if (listener != null) {
+                listener.onDuplicateNotHandedOn(instance, endpoint.getDuplicatePolicy());
+            }
             return endpoint.getDuplicatePolicy() == DuplicatePolicy.REJECT ? Status.DUPLICATE_SOP_INSTANCE
                     : Status.WARNING_ELEMENTS_DISCARDED;
         }

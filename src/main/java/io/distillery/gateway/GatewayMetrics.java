@@ -4,6 +4,8 @@ import io.distillery.dicom.net.AssociateReject;
 import io.distillery.dicom.net.AssociateRequest;
 import io.distillery.dicom.net.Association;
 import io.distillery.dicom.net.AssociationListener;
+import io.distillery.dicom.net.DuplicatePolicy;
+import io.distillery.dicom.net.StoredInstance;
 import io.distillery.review.ReviewQueue;
 import io.distillery.review.ReviewStatus;
 import io.distillery.store.JdbcSampleStore;
@@ -83,6 +85,11 @@ public class GatewayMetrics implements AssociationListener {
         if (failure != null) {
             associationFailed("aborted");
         }
+    }
+
+    @Override
+    public void onDuplicateNotHandedOn(StoredInstance instance, DuplicatePolicy policy) {
+        ingestAudit.duplicateNotHandedOn(instance, policy);
     }
 
     private void associationFailed(String reason) {

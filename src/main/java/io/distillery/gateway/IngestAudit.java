@@ -2,10 +2,13 @@ package io.distillery.gateway;
 
 import io.distillery.camel.DicomConstants;
 import io.distillery.dicom.net.Association;
+import io.distillery.dicom.net.DuplicatePolicy;
+import io.distillery.dicom.net.StoredInstance;
 import io.distillery.review.AuditAction;
 import io.distillery.review.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * Ingest counts for the audit trail: one INGEST event per DICOM association that sent instances, recorded when the
  * association ends, with the calling and called AE, the sender's address and how many instances ended in each
- * outcome (stored, duplicate, parked, quarantined, failed). Nothing about the patient or the study goes into the
+ * outcome (stored, duplicate, parked, quarantined, failed, and refused_duplicate or duplicate for instances the
+ * listener's duplicate policy answered without routing them). Nothing about the patient or the study goes into the
  * event. An association is recognised by the sender's address and port, which the dicom:scp consumer puts on each
  * exchange and the listener reports when the association closes; its instances are processed on the association's
  * own thread, so every count is in before the close.
@@ -39,21 +43,34 @@ public class IngestAudit {
     public void count(Message message, String outcome) {
         String peer = message.getHeader(DicomConstants.REMOTE_ADDRESS, String.class);
         if (peer != null) {
-            open.computeIfAbsent(peer, k -> new ConcurrentHashMap<>())
-                    .merge(outcome.toLowerCase(Locale.ROOT), 1, Integer::sum);
+            count(peer, outcome);
         }
+    }
+
+    /** Counts an instance the listener answered without routing it: a duplicate under the SCP's policy. */
+    public void duplicateNotHandedOn(StoredInstance instance, DuplicatePolicy policy) {
+        count(key(instance.remoteAddress()), policy == DuplicatePolicy.REJECT ? "REFUSED_DUPLICATE" : "DUPLICATE");
+    }
+
+    private void count(String peer, String outcome) {
+        open.computeIfAbsent(peer, k -> new ConcurrentHashMap<>()).merge(outcome.toLowerCase(Locale.ROOT), 1,
+                Integer::sum);
     }
 
     /** Records the association's counts, if it sent anything; {@code failure} is null after an orderly release. */
     public void associationClosed(Association association, Exception failure) {
-        Map<String, Integer> counts = open.remove(key(association));
+        associationClosed(association.remoteAddress(), association.callingAet(), association.calledAet(), failure);
+    }
+
+    void associationClosed(InetSocketAddress peer, String callingAet, String calledAet, Exception failure) {
+        Map<String, Integer> counts = open.remove(key(peer));
         if (counts == null) {
             return;
         }
         Map<String, Object> details = new LinkedHashMap<>(new TreeMap<>(counts));
-        details.put("calling_ae", association.callingAet());
-        details.put("called_ae", association.calledAet());
-        details.put("remote_host", association.remoteAddress().getAddress().getHostAddress());
+        details.put("calling_ae", callingAet);
+        details.put("called_ae", calledAet);
+        details.put("remote_host", peer.getAddress().getHostAddress());
         details.put("association", failure == null ? "released" : "aborted: " + failure.getMessage());
         try {
             trail.record(ACTOR, AuditAction.INGEST, details);
@@ -62,7 +79,8 @@ public class IngestAudit {
         }
     }
 
-    private static String key(Association association) {
-        return association.remoteAddress().getAddress().getHostAddress() + ":" + association.remoteAddress().getPort();
+    /** The form of the dicom:scp consumer's remote-address header. */
+    private static String key(InetSocketAddress peer) {
+        return peer.getAddress().getHostAddress() + ":" + peer.getPort();
     }
 }

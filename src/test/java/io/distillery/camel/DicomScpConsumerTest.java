@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distillery.dicom.DatasetEquality;
 import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
+import io.distillery.dicom.net.AssociationListener;
+import io.distillery.dicom.net.DuplicatePolicy;
+import io.distillery.dicom.net.StoredInstance;
 import io.distillery.testsupport.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,8 @@ class DicomScpConsumerTest {
     /** Inode of each spool file as the route saw it, by SOP Instance UID. */
     static final Map<String, Object> spoolInodes = new ConcurrentHashMap<>();
     static final Map<String, Map<String, Object>> headersBySop = new ConcurrentHashMap<>();
+    /** What the registry's AssociationListener heard of duplicates answered without routing. */
+    static final List<String> notHandedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,6 +56,13 @@ class DicomScpConsumerTest {
         movePort = ExternalProcess.freePort();
         vanishingPort = ExternalProcess.freePort();
         camel = new DefaultCamelContext();
+        camel.getRegistry().bind("listener", new AssociationListener() {
+            @Override
+            public void onDuplicateNotHandedOn(StoredInstance instance, DuplicatePolicy policy) {
+                notHandedOn.add(policy + " " + instance.sopInstance() + " from " + instance.callingAet() + "@"
+                        + instance.remoteAddress().getAddress().getHostAddress());
+            }
+        });
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -144,6 +156,9 @@ class DicomScpConsumerTest {
         ExternalProcess.Result again = ExternalProcess.storescu("MODALITY1", "GW", rejectDuplicatesPort, CT);
         assertTrue(again.output().contains("Received Store Response (Unknown Status: 0x111)"), again.output());
         assertEquals(1, countFiles(tmp.resolve("dup")));
+        // the route never saw the second copy, so the listener (the gateway's audit) is told instead
+        assertEquals(List.of("REJECT " + DicomFile.read(CT).dataset().getString(Tag.SOPInstanceUID)
+                + " from MODALITY1@127.0.0.1"), notHandedOn);
     }
 
     @Test
