@@ -47,7 +47,7 @@ f = lambda v: "n/a" if v is None else f"{v:.4f}"
 print(f"| {sys.argv[2]} | `{sys.argv[3].split('--data ')[1].split(' ', 1)[1]}` | {f(m['acc_distilled'])} ({f(m['acc_distilled_sd'])}) "
       f"[{' '.join(f(a) for a in m.get('acc_distilled_per_init', []))}] "
       f"| {f(m['acc_random_real'])} | {f(m['acc_full'])} | {f(m['harmonic_mean'])} | {f(m['auc'])} "
-      f"| {m['sec_per_iter']:.3f} | {m['package_bytes']}/{m['model_bytes']} = {m['compression_ratio']:.4f} |")
+      f"| {f(m['sec_per_iter'])} | {m['package_bytes']}/{m['model_bytes']} = {m['compression_ratio']:.4f} |")
 PY
 done
 cat "$TABLE"

@@ -182,9 +182,10 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("harmonic_mean_full", report.full().harmonicMean());
         m.put("auc_full", Double.isNaN(report.full().auc()) ? null : report.full().auc());
         m.put("full_epochs", fullEpochs);
-        m.put("final_outer_loss", distiller.lastLoss());
+        m.put("final_outer_loss", Double.isNaN(distiller.lastLoss()) ? null : distiller.lastLoss());
         m.put("iterations", distiller.iterationsDone());
-        m.put("sec_per_iter", secPerIter);
+        // JSON has no NaN: a resumed run that ran no further iteration has no time per iteration.
+        m.put("sec_per_iter", ran == 0 ? null : secPerIter);
         m.put("omp_num_threads", System.getenv("OMP_NUM_THREADS"));
         m.put("model_bytes", modelBytes);
         m.put("model_format", "raw little-endian float32 parameters (model.f32)");

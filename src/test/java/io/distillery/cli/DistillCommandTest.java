@@ -80,6 +80,23 @@ class DistillCommandTest {
         assertEquals(m.get("acc_distilled_sd").asDouble(), Math.sqrt(var), 1e-12);
     }
 
+    /** Re-evaluating a finished run (resume, no new iteration) writes valid JSON: no NaN where no time was spent. */
+    @Test
+    void resumingAFinishedRunWritesValidJson(@TempDir Path out) throws Exception {
+        String[] args = {"distill", "--data", SharedData.data("medmnist/pneumoniamnist.npz").toString(), "--out",
+                out.toString(), "--iterations", "1", "--batch", "16", "--checkpoint-every", "1", "--full-epochs", "0"};
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, args), err.toString());
+        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        again[args.length] = "--resume";
+        assertEquals(0, run(err, again), err.toString());
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertTrue(!json.contains("NaN"), json);
+        JsonNode m = new ObjectMapper().readTree(json);
+        assertTrue(m.get("sec_per_iter").isNull(), json);
+        assertEquals(1, m.get("iterations").asInt());
+    }
+
     @Test
     void malformedNpzGivesOneLineErrorAndNonZeroExit(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.npz");
