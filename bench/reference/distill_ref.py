@@ -4,7 +4,7 @@
 Used only to compare trajectories and seconds per iteration with the ND4J engine on the same machine; the
 product never runs it. Same algorithm and defaults as `distill`: LeNet (conv5-6 pad 2, pool, conv5-16, pool,
 120, 84, K; ReLU), Xavier-normal weights, zero biases, images N(0,1), one-hot labels cycling through the
-classes within a step, eta_t = softplus(raw_t) starting at --distill-lr, inner loss
+classes over all images in step order, eta_t = softplus(raw_t) starting at --distill-lr, inner loss
 -mean sum_c y_c log softmax, outer Adam (lr, betas 0.5/0.999) on images, labels and raw lrs, real batch
 sampled without replacement every iteration, inputs standardised with the training split's mean and std.
 
@@ -174,7 +174,7 @@ def main():
         return compare(a, tx, ty, ex, ey, net)
     n, S = a.images_per_step, a.steps
     images = torch.randn(S * n, 1, tx.shape[-2], tx.shape[-1]).requires_grad_(True)
-    labels = F.one_hot(torch.arange(S * n) % n % k, k).float().requires_grad_(True)
+    labels = F.one_hot(torch.arange(S * n) % k, k).float().requires_grad_(True)
     raw_lr = torch.full((S * a.epochs,), math.log(math.expm1(a.distill_lr))).requires_grad_(True)
     opt = torch.optim.Adam([images, labels, raw_lr], lr=a.outer_lr, betas=(0.5, 0.999))
     gen = torch.Generator().manual_seed(a.seed)

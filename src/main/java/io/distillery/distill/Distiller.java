@@ -53,7 +53,7 @@ public final class Distiller {
         this.adamLr = new Adam(data.rawLr(), 0.5, 0.999);
     }
 
-    /** Images N(0,1), one-hot labels cycling through the classes within each step, η_t = distill lr. */
+    /** Images N(0,1), one-hot labels cycling through the classes (see {@link #classesOf}), η_t = distill lr. */
     static DistilledData initialData(DistillConfig cfg, ModelSpec spec) {
         int total = cfg.steps() * cfg.imagesPerStep();
         INDArray images = Gaussian.randn(mix(cfg.seed(), -1), DataType.DOUBLE, total, spec.channels(), spec.height(),
@@ -65,12 +65,17 @@ public final class Distiller {
         return new DistilledData(images, labels, raw, cfg.steps(), cfg.imagesPerStep());
     }
 
-    /** Class of each distilled image (the class its label starts as): classes cycle within every step. */
+    /**
+     * Class of each distilled image (the class its label starts as): classes cycle over all images in step
+     * order, so every class is present even when a step holds fewer images than there are classes (10 steps
+     * of 1 image on MNIST start as one image per digit, not ten zeros); when the images per step are a
+     * multiple of the classes, every step holds the same balanced set.
+     */
     public static int[] classesOf(DistillConfig cfg, ModelSpec spec) {
         int total = cfg.steps() * cfg.imagesPerStep();
         int[] classes = new int[total];
         for (int i = 0; i < total; i++) {
-            classes[i] = (i % cfg.imagesPerStep()) % spec.numClasses();
+            classes[i] = i % spec.numClasses();
         }
         return classes;
     }

@@ -61,6 +61,23 @@ class DistillerTest {
     }
 
     @Test
+    void initialLabelsCoverEveryClassWhateverTheStepSplit() {
+        ModelSpec tenClasses = spec(mnist.train());
+        for (int[] split : new int[][] {{10, 1}, {5, 2}, {2, 5}, {1, 10}, {2, 10}}) {
+            int steps = split[0];
+            int perStep = split[1];
+            DistillConfig cfg = new DistillConfig("lenet", perStep, steps, 3, 1, 64, 0.02, DistillConfig.Init.FIXED,
+                    true, 0, 0.01, 0, 0.5, DataType.FLOAT, 5);
+            int[] classes = Distiller.classesOf(cfg, tenClasses);
+            double[] labels = Distiller.initialData(cfg, tenClasses).labels().data().asDouble();
+            for (int i = 0; i < classes.length; i++) {
+                assertEquals(i % 10, classes[i], steps + " x " + perStep + ": image " + i);
+                assertEquals(1.0, labels[i * 10 + i % 10], steps + " x " + perStep + ": one-hot label of image " + i);
+            }
+        }
+    }
+
+    @Test
     void sameSeedGivesTheSameResultAndResumeContinuesExactly(@TempDir Path tmp) {
         DistillConfig cfg = config(2, 4, 32);
         Distiller a = new Distiller(cfg, spec(pneumonia.train()));
