@@ -36,7 +36,7 @@ public final class ConvNetSpeed {
 
     private static void run(ImageSet train, ModelSpec spec, int batch, int iterations) {
         DistillConfig cfg = new DistillConfig("convnet", 2, 1, 3, iterations, batch, 0.02, DistillConfig.Init.FIXED,
-                true, 0, 0.01, 0, 0.5, DataType.FLOAT, 5);
+                true, 0, 0.01, 0, 0.5, DataType.FLOAT, 5, false);
         new Distiller(cfg, spec).run(train, ProgressListener.NONE, 0, null);
     }
 

@@ -31,7 +31,7 @@ public final class DistillCompare {
         ModelSpec spec = new ModelSpec("lenet", ds.train().channels(), ds.train().height(), ds.train().width(),
                 ds.train().numClasses());
         DistillConfig cfg = new DistillConfig("lenet", n, steps, epochs, iterations, 256, 0.02,
-                DistillConfig.Init.FIXED, true, 0, 0.01, 0, 0.5, type, 5);
+                DistillConfig.Init.FIXED, true, 0, 0.01, 0, 0.5, type, 5, false);
         Distiller distiller = new Distiller(cfg, spec);
         DistilledData d = distiller.data();
         INDArray theta0 = Distiller.fixedInit(distiller.innerNetwork(), cfg.seed());

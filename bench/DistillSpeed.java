@@ -34,7 +34,7 @@ public final class DistillSpeed {
 
     private static void run(ImageSet train, ModelSpec spec, int iterations) {
         DistillConfig cfg = new DistillConfig("lenet", 2, 1, 3, iterations, 256, 0.02, DistillConfig.Init.FIXED, true,
-                0, 0.01, 0, 0.5, DataType.FLOAT, 5);
+                0, 0.01, 0, 0.5, DataType.FLOAT, 5, false);
         new Distiller(cfg, spec).run(train, ProgressListener.NONE, 0, null);
     }
 }

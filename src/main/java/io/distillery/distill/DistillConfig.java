@@ -9,10 +9,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param decayEvery  multiply the outer lr by {@code decayFactor} every this many iterations (0: no decay)
  * @param outerType   type of the real-batch pass (FLOAT for speed, DOUBLE for checks); the inner loop is float64
  * @param evalInits   unseen initialisations evaluated in random-init mode
+ * @param balancedBatch draw every real batch with the same number of images of each class, whatever the
+ *                    training split's class mix (an option, not in the reference: cohorts are often imbalanced)
  */
 public record DistillConfig(String model, int imagesPerStep, int steps, int epochs, int iterations, int batch,
                             double distillLr, Init init, boolean softLabels, long seed, double outerLr,
-                            int decayEvery, double decayFactor, DataType outerType, int evalInits) {
+                            int decayEvery, double decayFactor, DataType outerType, int evalInits,
+                            boolean balancedBatch) {
 
     public enum Init { FIXED, RANDOM }
 
@@ -30,7 +33,7 @@ public record DistillConfig(String model, int imagesPerStep, int steps, int epoc
 
     public static DistillConfig defaults() {
         return new DistillConfig("lenet", 2, 1, 3, 1000, 256, 0.02, Init.FIXED, true, 0, 0.01, 0, 0.5,
-                DataType.FLOAT, 5);
+                DataType.FLOAT, 5, false);
     }
 
     public int innerSteps() {
@@ -39,6 +42,6 @@ public record DistillConfig(String model, int imagesPerStep, int steps, int epoc
 
     public DistillConfig withIterations(int n) {
         return new DistillConfig(model, imagesPerStep, steps, epochs, n, batch, distillLr, init, softLabels, seed,
-                outerLr, decayEvery, decayFactor, outerType, evalInits);
+                outerLr, decayEvery, decayFactor, outerType, evalInits, balancedBatch);
     }
 }

@@ -134,6 +134,7 @@ public final class Distiller {
         long start = System.nanoTime();
         int startIt = done;
         int batch = Math.min(cfg.batch(), train.size());
+        int[][] byClass = cfg.balancedBatch() ? byClass(train) : null;
         while (done < cfg.iterations()) {
             SplittableRandom rng = new SplittableRandom(mix(cfg.seed(), done));
             if (cfg.init() == DistillConfig.Init.RANDOM) {
@@ -141,7 +142,7 @@ public final class Distiller {
             }
             Hypergradient.Result r;
             if (privacy == null) {
-                int[] idx = sample(rng, train.size(), batch);
+                int[] idx = byClass != null ? sampleBalanced(rng, byClass, cfg.batch()) : sample(rng, train.size(), batch);
                 r = hyper.compute(theta0, data, train.images(idx, cfg.outerType()), train.labels(idx), cfg.softLabels());
             } else {
                 r = privacy.hypergradient(hyper, theta0, data, train, batch, done, cfg.softLabels());
@@ -176,6 +177,40 @@ public final class Distiller {
             all[j] = t;
         }
         return java.util.Arrays.copyOf(all, k);
+    }
+
+    private static int[][] byClass(ImageSet train) {
+        int[][] idx = new int[train.numClasses()][];
+        for (int c = 0; c < idx.length; c++) {
+            idx[c] = train.indicesOfClass(c);
+            if (idx[c].length == 0) {
+                throw new DistillException("--balanced-batch: the training split has no image of class " + c);
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * {@code k} indices with k / C of each of the C classes (the first k mod C classes one more), drawn without
+     * replacement within a class while it has enough images, with replacement otherwise.
+     */
+    static int[] sampleBalanced(SplittableRandom rng, int[][] byClass, int k) {
+        int[] out = new int[k];
+        int at = 0;
+        for (int c = 0; c < byClass.length; c++) {
+            int m = k / byClass.length + (c < k % byClass.length ? 1 : 0);
+            int[] cls = byClass[c];
+            if (m <= cls.length) {
+                for (int i : sample(rng, cls.length, m)) {
+                    out[at++] = cls[i];
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    out[at++] = cls[rng.nextInt(cls.length)];
+                }
+            }
+        }
+        return out;
     }
 
     /** Writes iteration count, learned tensors and Adam moments (atomically: temp file, then rename). */

@@ -30,7 +30,7 @@ class ConvNetDistillTest {
 
     private static DistillConfig config(int iterations, long seed) {
         return new DistillConfig("convnet", 10, 1, 3, iterations, 32, 0.1, DistillConfig.Init.FIXED, true, seed, 0.03,
-                0, 0.5, DataType.FLOAT, 5);
+                0, 0.5, DataType.FLOAT, 5, false);
     }
 
     private static ModelSpec spec(int width) {

@@ -32,7 +32,7 @@ class DistillerTest {
 
     private static DistillConfig config(int imagesPerStep, int iterations, int batch, double distillLr, double outerLr) {
         return new DistillConfig("lenet", imagesPerStep, 1, 3, iterations, batch, distillLr, DistillConfig.Init.FIXED,
-                true, 42, outerLr, 0, 0.5, DataType.FLOAT, 5);
+                true, 42, outerLr, 0, 0.5, DataType.FLOAT, 5, false);
     }
 
     private static ModelSpec spec(ImageSet set) {
@@ -67,7 +67,7 @@ class DistillerTest {
             int steps = split[0];
             int perStep = split[1];
             DistillConfig cfg = new DistillConfig("lenet", perStep, steps, 3, 1, 64, 0.02, DistillConfig.Init.FIXED,
-                    true, 0, 0.01, 0, 0.5, DataType.FLOAT, 5);
+                    true, 0, 0.01, 0, 0.5, DataType.FLOAT, 5, false);
             int[] classes = Distiller.classesOf(cfg, tenClasses);
             double[] labels = Distiller.initialData(cfg, tenClasses).labels().data().asDouble();
             for (int i = 0; i < classes.length; i++) {
@@ -99,9 +99,27 @@ class DistillerTest {
         assertArrayEquals(a.data().rawLr().data().asDouble(), resumed.data().rawLr().data().asDouble());
 
         Distiller c = new Distiller(new DistillConfig("lenet", 2, 1, 3, 4, 32, 0.02, DistillConfig.Init.FIXED, true, 43,
-                0.01, 0, 0.5, DataType.FLOAT, 5), spec(pneumonia.train()));
+                0.01, 0, 0.5, DataType.FLOAT, 5, false), spec(pneumonia.train()));
         c.run(pneumonia.train(), ProgressListener.NONE, 0, null);
         assertTrue(!java.util.Arrays.equals(a.data().images().data().asDouble(), c.data().images().data().asDouble()),
                 "a different seed must give different data");
+    }
+
+    @Test
+    void balancedBatchesHoldEqualCountsOfEachClassDrawnFromThatClass() {
+        ImageSet train = pneumonia.train(); // about 26% normal, 74% pneumonia
+        int[][] byClass = {train.indicesOfClass(0), train.indicesOfClass(1)};
+        assertTrue(byClass[0].length * 2 < byClass[1].length, "the split should be imbalanced for this test to mean much");
+        int[] idx = Distiller.sampleBalanced(new java.util.SplittableRandom(7), byClass, 257);
+        assertEquals(257, idx.length);
+        int[] labels = train.labels(idx);
+        assertEquals(129, java.util.Arrays.stream(labels).filter(l -> l == 0).count());
+        assertEquals(128, java.util.Arrays.stream(labels).filter(l -> l == 1).count());
+        assertEquals(257, java.util.Arrays.stream(idx).distinct().count(), "no image twice while a class has enough");
+        // A class smaller than its share is drawn with replacement instead of failing.
+        int[][] tiny = {{3, 5}, byClass[1]};
+        int[] few = Distiller.sampleBalanced(new java.util.SplittableRandom(7), tiny, 10);
+        assertTrue(java.util.Arrays.stream(few, 0, 5).allMatch(i -> i == 3 || i == 5));
+        assertTrue(java.util.Arrays.stream(few, 5, 10).allMatch(i -> train.labels(new int[] {i})[0] == 1));
     }
 }

@@ -99,7 +99,7 @@ class PrivateOuterGradientTest {
     @Test
     void withoutNoiseAndClippingItIsThePlainHypergradient() {
         DistillConfig cfg = new DistillConfig("lenet", 2, 1, 3, 1, 64, 0.02, DistillConfig.Init.FIXED, true, 5, 0.01,
-                0, 0.5, DataType.DOUBLE, 1);
+                0, 0.5, DataType.DOUBLE, 1, false);
         Network net = ModelSpec.create(spec, DataType.DOUBLE);
         Hypergradient hyper = new Hypergradient(net, net, Hypergradient.DEFAULT_STEP);
         DistilledData d = Distiller.initialData(cfg, spec);
@@ -128,7 +128,7 @@ class PrivateOuterGradientTest {
     @Test
     void aSecretSeedReproducesARunAndAnotherChangesIt() {
         DistillConfig cfg = new DistillConfig("lenet", 2, 1, 3, 2, 64, 0.02, DistillConfig.Init.FIXED, true, 5, 0.01,
-                0, 0.5, DataType.FLOAT, 1);
+                0, 0.5, DataType.FLOAT, 1, false);
         float[] a = run(cfg, 77);
         float[] b = run(cfg, 77);
         float[] c = run(cfg, 78);

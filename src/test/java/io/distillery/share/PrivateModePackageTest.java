@@ -111,6 +111,9 @@ class PrivateModePackageTest {
                 "--dp-clip", "1"));
         assertNotEquals(0, DistilleryCommand.execute("distill", "--data", fx.cohort.toString(), "--out", out.toString(),
                 "--dp-epsilon", "-2"));
+        // Balanced batches would break the accountant's Poisson-sampling assumption.
+        assertNotEquals(0, DistilleryCommand.execute("distill", "--data", fx.cohort.toString(), "--out", out.toString(),
+                "--dp-epsilon", "8", "--balanced-batch"));
         assertFalse(Files.exists(out.resolve("metrics.json")));
     }
 }
