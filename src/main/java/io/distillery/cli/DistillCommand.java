@@ -198,9 +198,10 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("learning_rates", distiller.data().learningRates());
         m.put("privacy", privacy.record(dp, batch, ds.train().size(), distiller.iterationsDone()));
         json.writeValue(out.resolve("metrics.json").toFile(), m);
-        outWriter.printf(Locale.ROOT, "distilled acc %.4f (sd %.4f), random real %.4f, full %.4f, %.4f s/iter, "
+        outWriter.printf(Locale.ROOT, "distilled acc %.4f (sd %.4f), random real %.4f, full %.4f, %s, "
                         + "package %d B / model %d B = %.4f%n", d.accuracy(), report.distilled().sd().accuracy(),
-                report.randomReal().mean().accuracy(), report.full().accuracy(), secPerIter, packageBytes, modelBytes,
+                report.randomReal().mean().accuracy(), report.full().accuracy(),
+                ran == 0 ? "no new iterations" : String.format(Locale.ROOT, "%.4f s/iter", secPerIter), packageBytes, modelBytes,
                 (double) packageBytes / modelBytes);
         err.flush();
         return 0;

@@ -18,10 +18,14 @@ import picocli.CommandLine;
 class DistillCommandTest {
 
     private static int run(StringWriter err, String... args) {
+        return run(err, new StringWriter(), args);
+    }
+
+    private static int run(StringWriter err, StringWriter out, String... args) {
         CommandLine cl = new CommandLine(new DistilleryCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setErr(new PrintWriter(err, true));
-        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setOut(new PrintWriter(out, true));
         return cl.execute(args);
     }
 
@@ -89,7 +93,10 @@ class DistillCommandTest {
         assertEquals(0, run(err, args), err.toString());
         String[] again = java.util.Arrays.copyOf(args, args.length + 1);
         again[args.length] = "--resume";
-        assertEquals(0, run(err, again), err.toString());
+        StringWriter stdout = new StringWriter();
+        assertEquals(0, run(err, stdout, again), err.toString());
+        assertTrue(stdout.toString().contains(", no new iterations, package ") && !stdout.toString().contains("NaN"),
+                stdout.toString());
         String json = Files.readString(out.resolve("metrics.json"));
         assertTrue(!json.contains("NaN"), json);
         JsonNode m = new ObjectMapper().readTree(json);
