@@ -64,6 +64,6 @@ def table(title, counter, k):
     print()
 table("code area (first application frame from the leaf)", areas, 10)
 table("top frame (self)", self_, 25)
-table("method (inclusive)", incl, 40)
+table("method (inclusive)", incl, 70)
 for c in CALLERS:
     table("callees of " + c, callees[c], 8)

@@ -18,7 +18,8 @@
 #        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; CAMEL_JVM_OPTS adds options to every Camel receiver)
 #        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
 #        warm-up, each pass verified and the received files removed before the next; the row gives the median
-#        pass and every pass's rate (not for orthanc)
+#        pass and every pass's rate (not for orthanc); "ready after": seconds from the receiver's launch to its
+#        port accepting connections
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -96,8 +97,9 @@ make_cds_archive() {
 stop_receiver() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=(); }
 trap stop_receiver EXIT
 
-start_receiver() { # name outdir warm-up-passes
+start_receiver() { # name outdir warm-up-passes; sets READY: seconds from launch to the port accepting
   rm -rf "$2"; mkdir -p "$2"
+  local launched; launched=$(now)
   case "$1" in
     ours-fsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
     ours-nofsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
@@ -122,6 +124,7 @@ JSON
   esac
   PIDS+=($!)
   wait_port $PORT
+  READY=$(echo "$(now) - $launched" | bc -l)
   # Warm-up (JIT, caches): passes over 200 other small instances, not timed, not counted.
   for _ in $(seq 1 "$3"); do
     storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
@@ -163,16 +166,16 @@ measure() { # receiver size mode warm-up-passes -> prints a table row
   local median_secs median_rate
   median_secs=$(printf '%s\n' "${secs[@]}" | sort -gr | sed -n "$(( (passes + 1) / 2 ))p")
   median_rate=$(printf '%s\n' "${rates[@]}" | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
-  printf '| %s | %s | %s | %d | %d | %.2f | %s | %s | %s |\n' "$1" "$2" "$3" "$((200 * $4))" "$n" "$median_secs" \
-    "$median_rate" "$(IFS=' '; echo "${rates[*]}")" "$verdict"
+  printf '| %s | %s | %s | %d | %d | %.2f | %s | %s | %.1f | %s |\n' "$1" "$2" "$3" "$((200 * $4))" "$n" "$median_secs" \
+    "$median_rate" "$(IFS=' '; echo "${rates[*]}")" "$READY" "$verdict"
   rm -rf "$out" "$out.index"
 }
 
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
 echo "passes per row: ${PASSES:-1} (seconds and instances/s: median pass)"
-echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | verified (count + SHA-256) |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ready after (s) | verified (count + SHA-256) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 # Receivers take turns for each size and sender count (and each repetition), so that a change in the machine's
 # load during the run hits all of them alike; compare rows of the same round and warm-up.
 for size in ${SIZES:-small large}; do
