@@ -2,7 +2,7 @@
 # CPU by thread of our SCP (dicom scp --no-fsync; SERVER=camel: the Camel route camel-ingest.yaml without fsync) and
 # of storescp over the 500 small instances, after WARMUP passes of 200 warm-up instances; STRACE=1 also counts the
 # JVM's system calls over those 500 instances (strace -c -f, attached after the warm-up).
-# Needs a WORKDIR prepared by run.sh. usage: unshare --net profile-cpu.sh WORKDIR CLASSES [JVM options]
+# Needs a WORKDIR prepared by run.sh. usage: [SERVER=camel [ROUTE=file.yaml]] [WARMUP=n] [STRACE=1] unshare --net profile-cpu.sh WORKDIR CLASSES [JVM options]
 set -u
 W=$1; CLS=$2; shift 2
 ip link set lo up; export TCP_NODELAY=1
@@ -11,7 +11,7 @@ waitp() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/11112) 2>/dev/nul
 snap() { for t in /proc/$1/task/*; do echo "$(cat $t/comm | tr ' ' _) $(awk "{print \$14\" \"\$15}" $t/stat)"; done | awk "{u[\$1]+=\$2; s[\$1]+=\$3} END {for (k in u) print k, u[k]+s[k], u[k], s[k]}" | sort; }
 rm -rf $W/p-cpu; mkdir -p $W/p-cpu
 if [ "${SERVER:-ours}" = camel ]; then
-  java "$@" -Dcamel.main.routesIncludePattern="file:$(dirname "$0")/camel-ingest.yaml" -Dcamel.main.routesReloadEnabled=false \
+  java "$@" -Dcamel.main.routesIncludePattern="file:${ROUTE:-$(dirname "$0")/camel-ingest.yaml}" -Dcamel.main.routesReloadEnabled=false \
     -Dbench.port=11112 -Dbench.dir=$W/p-cpu -Dbench.fsync=false -cp "$CP" CamelIngest >$W/p-cpu.log 2>&1 & P=$!
 else
   java "$@" -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port 11112 --dir $W/p-cpu --min-free-mb 0 --no-fsync >$W/p-cpu.log 2>&1 & P=$!

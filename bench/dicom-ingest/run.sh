@@ -11,6 +11,15 @@
 #        measurement per value, every receiver alike; WARMUP=n is the same as WARMUPS=n)
 #        (receivers base-fsync/base-nofsync: our SCP from the compiled classes in BASE_CLASSES, e.g. a copy of
 #        target/classes of an earlier commit, for before/after in one run)
+#        (camelbase-fsync/camelbase-nofsync: the Camel receiver with the route file BASE_ROUTE, default
+#        camel-ingest.yaml, and the classes in BASE_CLASSES, default the current ones: before/after in one run)
+#        (a Camel receiver name may end in JVM option sets, e.g. camel-nofsync+cds+serialgc: cds = a class-data
+#        sharing archive of the Camel receiver, made once per WORKDIR after one warm-up pass; c1 =
+#        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; CAMEL_JVM_OPTS adds options to every Camel receiver)
+#        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
+#        warm-up, each pass verified and the received files removed before the next; the row gives the median
+#        pass and every pass's rate (not for orthanc); "ready after": seconds from the receiver's launch to its
+#        port accepting connections
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +33,9 @@ if [ "${1:-}" != "--inside" ]; then
   rm -rf "$WORK/app-classes"; cp -r "$ROOT/target/classes" "$WORK/app-classes"
   CP="$WORK/app-classes:$(cat "$WORK/cp.txt")"
   javac -d "$WORK/classes" -cp "$CP" "$HERE/Generate.java" "$HERE/Verify.java" "$HERE/CamelIngest.java"
+  # The Camel receivers run from jars: a class-data sharing archive accepts only jars on the class path.
+  rm -f "$WORK/app.jar" "$WORK/bench.jar" "$WORK/camel.jsa"
+  jar cf "$WORK/app.jar" -C "$WORK/app-classes" . && jar cf "$WORK/bench.jar" -C "$WORK/classes" .
   rm -rf "$WORK/data"
   java -cp "$WORK/classes:$CP" Generate "$WORK/data/small" 500 48
   java -cp "$WORK/classes:$CP" Generate "$WORK/data/large" 200 500
@@ -50,11 +62,44 @@ HTTP=18042
 PIDS=()
 
 wait_port() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+# JVM options of a Camel receiver: CAMEL_JVM_OPTS, then the option sets named after '+' in the receiver name.
+camel_jvm_opts() {
+  local opts=(${CAMEL_JVM_OPTS:-}) set
+  IFS=+ read -ra sets <<< "${1#*+}"
+  [ "$1" = "${1#*+}" ] && sets=()
+  for set in "${sets[@]}"; do
+    case "$set" in
+      cds) opts+=(-XX:SharedArchiveFile="$WORK/camel.jsa" -Xshare:auto) ;;
+      c1) opts+=(-XX:TieredStopAtLevel=1) ;;
+      serialgc) opts+=(-XX:+UseSerialGC) ;;
+      *) echo "unknown JVM option set $set in $1" >&2; exit 1 ;;
+    esac
+  done
+  echo "${opts[@]}"
+}
+camel_java() { # jvm-options route-file classes fsync outdir log
+  java $1 -Dcamel.main.routesIncludePattern="file:$2" -Dcamel.main.routesReloadEnabled=false \
+    -Dbench.port=$PORT -Dbench.dir="$5" -Dbench.fsync=$4 -cp "$WORK/bench.jar:$3:$(cat "$WORK/cp.txt")" CamelIngest >"$6" 2>&1 &
+}
+# The class-data sharing archive of the Camel receiver: the classes loaded at start and during one warm-up pass.
+make_cds_archive() {
+  [ -f "$WORK/camel.jsa" ] && return 0
+  rm -rf "$WORK/cds-out"; mkdir -p "$WORK/cds-out"
+  camel_java "-XX:ArchiveClassesAtExit=$WORK/camel.jsa" "$HERE/camel-ingest.yaml" "$WORK/app.jar" false \
+    "$WORK/cds-out" "$WORK/cds.log"
+  local p=$!
+  wait_port $PORT
+  storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
+  kill "$p"; wait "$p" 2>/dev/null || true
+  rm -rf "$WORK/cds-out"
+  [ -f "$WORK/camel.jsa" ] || { echo "no CDS archive written, see $WORK/cds.log" >&2; exit 1; }
+}
 stop_receiver() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=(); }
 trap stop_receiver EXIT
 
-start_receiver() { # name outdir warm-up-passes
+start_receiver() { # name outdir warm-up-passes; sets READY: seconds from launch to the port accepting
   rm -rf "$2"; mkdir -p "$2"
+  local launched; launched=$(now)
   case "$1" in
     ours-fsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
     ours-nofsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
@@ -62,10 +107,13 @@ start_receiver() { # name outdir warm-up-passes
       --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
     base-nofsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
       --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
-    camel-fsync|camel-nofsync)
-      local fsync=true; [ "$1" = camel-nofsync ] && fsync=false
-      java -Dcamel.main.routesIncludePattern="file:$HERE/camel-ingest.yaml" -Dcamel.main.routesReloadEnabled=false \
-        -Dbench.port=$PORT -Dbench.dir="$2" -Dbench.fsync=$fsync -cp "$CP" CamelIngest >"$WORK/$1.log" 2>&1 & ;;
+    camel-fsync*|camel-nofsync*)
+      local fsync=true; [ "${1%%+*}" = camel-nofsync ] && fsync=false
+      camel_java "$(camel_jvm_opts "$1")" "$HERE/camel-ingest.yaml" "$WORK/app.jar" $fsync "$2" "$WORK/$1.log" ;;
+    camelbase-fsync*|camelbase-nofsync*)
+      local fsync=true; [ "${1%%+*}" = camelbase-nofsync ] && fsync=false
+      camel_java "$(camel_jvm_opts "$1")" "${BASE_ROUTE:-$HERE/camel-ingest.yaml}" "${BASE_CLASSES:-$WORK/app.jar}" \
+        $fsync "$2" "$WORK/$1.log" ;;
     storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
     orthanc)
       cat > "$WORK/orthanc.json" <<JSON
@@ -76,6 +124,7 @@ JSON
   esac
   PIDS+=($!)
   wait_port $PORT
+  READY=$(echo "$(now) - $launched" | bc -l)
   # Warm-up (JIT, caches): passes over 200 other small instances, not timed, not counted.
   for _ in $(seq 1 "$3"); do
     storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
@@ -84,33 +133,49 @@ JSON
 
 now() { date +%s.%N; }
 
-measure() { # receiver size mode warm-up-passes -> prints a table row
-  local out="$WORK/out-$1-$2-$3" n t0 t1
-  start_receiver "$1" "$out" "$4"
-  n=$(ls "$WORK/data/$2" | wc -l)
-  t0=$(now)
-  if [ "$3" = "1" ]; then
-    storescu -aet SENDER -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/$2" >"$WORK/send.log" 2>&1
+send_batch() { # size mode
+  if [ "$2" = "1" ]; then
+    storescu -aet SENDER -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/$1" >"$WORK/send.log" 2>&1
   else
-    local senders=()
-    for d in "$WORK/data/$2-split"/*; do
+    local senders=() s
+    for d in "$WORK/data/$1-split"/*; do
       storescu -aet SENDER -aec BENCH 127.0.0.1 $PORT +sd "$d" >"$WORK/send-$(basename "$d").log" 2>&1 &
       senders+=($!)
     done
     for s in "${senders[@]}"; do wait "$s"; done
   fi
-  t1=$(now)
-  stop_receiver
-  local verdict
-  verdict=$(java -cp "$CP" Verify "$WORK/data/$2" "$out" || true)
-  printf '| %s | %s | %s | %d | %d | %.2f | %.0f | %s |\n' "$1" "$2" "$3" "$((200 * $4))" "$n" "$(echo "$t1 - $t0" | bc -l)" \
-    "$(echo "$n / ($t1 - $t0)" | bc -l)" "$verdict"
+}
+
+measure() { # receiver size mode warm-up-passes -> prints a table row
+  local out="$WORK/out-$1-$2-$3" n t0 t1 passes="${PASSES:-1}" pass verdict="" v secs=() rates=()
+  case "$1" in orthanc) [ "$passes" = 1 ] || { echo "PASSES>1 is not supported for orthanc" >&2; exit 1; } ;; esac
+  start_receiver "$1" "$out" "$4"
+  n=$(ls "$WORK/data/$2" | wc -l)
+  for pass in $(seq 1 "$passes"); do
+    t0=$(now)
+    send_batch "$2" "$3"
+    t1=$(now)
+    secs+=("$(echo "$t1 - $t0" | bc -l)")
+    rates+=("$(printf '%.0f' "$(echo "$n / ($t1 - $t0)" | bc -l)")")
+    if [ "$pass" = "$passes" ]; then stop_receiver; fi
+    v=$(java -cp "$CP" Verify "$WORK/data/$2" "$out" || true)
+    [ "$v" = "ok $n" ] || verdict="pass $pass: $v"
+    [ "$pass" = "$passes" ] || find "$out" -mindepth 1 -maxdepth 1 -type f ! -name '.*' -delete
+  done
+  [ -n "$verdict" ] || verdict="ok $n x $passes"
+  local median_secs median_rate
+  median_secs=$(printf '%s\n' "${secs[@]}" | sort -gr | sed -n "$(( (passes + 1) / 2 ))p")
+  median_rate=$(printf '%s\n' "${rates[@]}" | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
+  printf '| %s | %s | %s | %d | %d | %.2f | %s | %s | %.1f | %s |\n' "$1" "$2" "$3" "$((200 * $4))" "$n" "$median_secs" \
+    "$median_rate" "$(IFS=' '; echo "${rates[*]}")" "$READY" "$verdict"
   rm -rf "$out" "$out.index"
 }
 
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | verified (count + SHA-256) |"
-echo "|---|---|---|---|---|---|---|---|"
+case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
+echo "passes per row: ${PASSES:-1} (seconds and instances/s: median pass)"
+echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ready after (s) | verified (count + SHA-256) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 # Receivers take turns for each size and sender count (and each repetition), so that a change in the machine's
 # load during the run hits all of them alike; compare rows of the same round and warm-up.
 for size in ${SIZES:-small large}; do

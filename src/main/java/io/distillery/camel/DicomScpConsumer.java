@@ -8,6 +8,7 @@ import io.distillery.dicom.net.DuplicatePolicy;
 import io.distillery.dicom.net.ServerConfig;
 import io.distillery.dicom.net.Status;
 import io.distillery.dicom.net.StorageConfig;
+import io.distillery.dicom.net.StorageHandler;
 import io.distillery.dicom.net.StorageService;
 import io.distillery.dicom.net.StoredInstance;
 import io.distillery.dicom.net.TransferCapability;
@@ -90,8 +91,19 @@ public class DicomScpConsumer extends DefaultConsumer {
                 .build();
         // An AssociationListener in the registry (the gateway's metrics) hears of refused and failed associations.
         listener = endpoint.getCamelContext().getRegistry().findSingleByType(AssociationListener.class);
-        server = DicomServer.start(config, new DimseServiceRegistry().add(new StorageService(storage, this::onStored)),
-                listener);
+        StorageHandler routing = new StorageHandler() {
+            @Override
+            public int onStored(StoredInstance instance) {
+                return DicomScpConsumer.this.onStored(instance);
+            }
+
+            /** On success the spool file is gone: the route's file: step renamed it, or onStored deleted it. */
+            @Override
+            public boolean movesFileOnSuccess() {
+                return true;
+            }
+        };
+        server = DicomServer.start(config, new DimseServiceRegistry().add(new StorageService(storage, routing)), listener);
         LOG.info("DICOM SCP {} listening on {}:{}", endpoint.getAet(), endpoint.getBindAddress(), server.port());
     }
 
@@ -157,6 +169,9 @@ public class DicomScpConsumer extends DefaultConsumer {
             if (accepted != null) {
                 accepted.add(instance.sopInstance());
             }
+            if (!spoolFileRenamedByRoute(exchange)) {
+                deleteSpoolFile(instance.file());
+            }
             return Status.SUCCESS;
         } finally {
             releaseExchange(exchange, false);
@@ -174,6 +189,26 @@ public class DicomScpConsumer extends DefaultConsumer {
             channel.force(false);
         }
         producedDirectories.computeIfAbsent(file.getParent(), DirectorySync::new).awaitDurable();
+    }
+
+    /**
+     * True when the route's file: step renamed the spool file into place: Camel's file producer sets the header it
+     * renamed from (CamelFileLocalWorkPath) to null after the rename. A route that removed the header, or never
+     * wrote the file, leaves it absent or set, and the spool file is deleted as usual.
+     */
+    private boolean spoolFileRenamedByRoute(Exchange exchange) {
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        return endpoint.isMoveSpoolFile() && headers.containsKey(Exchange.FILE_LOCAL_WORK_PATH)
+                && headers.get(Exchange.FILE_LOCAL_WORK_PATH) == null;
+    }
+
+    /** The route succeeded, so the instance is safe elsewhere; a spool file that cannot be deleted is only garbage. */
+    private static void deleteSpoolFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete spool file {}: {}", file, e.getMessage());
+        }
     }
 
     private static boolean isOutOfSpace(Throwable t) {

@@ -41,6 +41,8 @@ class DicomScpConsumerTest {
     static int rejectDuplicatesPort;
     static int movePort;
     static int vanishingPort;
+    static int moveHeaderRemovedPort;
+    static int moveNoFileStepPort;
     /** Inode of each spool file as the route saw it, by SOP Instance UID. */
     static final Map<String, Object> spoolInodes = new ConcurrentHashMap<>();
     static final Map<String, Map<String, Object>> headersBySop = new ConcurrentHashMap<>();
@@ -55,6 +57,8 @@ class DicomScpConsumerTest {
         rejectDuplicatesPort = ExternalProcess.freePort();
         movePort = ExternalProcess.freePort();
         vanishingPort = ExternalProcess.freePort();
+        moveHeaderRemovedPort = ExternalProcess.freePort();
+        moveNoFileStepPort = ExternalProcess.freePort();
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("listener", new AssociationListener() {
             @Override
@@ -83,6 +87,19 @@ class DicomScpConsumerTest {
                         .process(e -> spoolInodes.put(e.getIn().getHeader(DicomConstants.SOP_INSTANCE_UID, String.class),
                                 Files.getAttribute(e.getIn().getBody(java.io.File.class).toPath(), "unix:ino")))
                         .to("file:" + tmp.resolve("moved") + "?fileName=${header.DicomSopInstanceUID}.dcm");
+                // moveSpoolFile, but the route drops the header before its file: step, which then copies.
+                from("dicom:scp?aet=GW&moveSpoolFile=true&port=" + moveHeaderRemovedPort + "&spoolDirectory="
+                        + tmp.resolve("spool-header-removed"))
+                        .process(e -> spoolInodes.put("header-removed " + e.getIn().getHeader(
+                                DicomConstants.SOP_INSTANCE_UID, String.class), Files.getAttribute(
+                                        e.getIn().getBody(java.io.File.class).toPath(), "unix:ino")))
+                        .removeHeaders("*")
+                        .setHeader("CamelFileName", constant("copied.dcm"))
+                        .to("file:" + tmp.resolve("header-removed"));
+                // moveSpoolFile, but the route has no file: step at all.
+                from("dicom:scp?aet=GW&moveSpoolFile=true&port=" + moveNoFileStepPort + "&spoolDirectory="
+                        + tmp.resolve("spool-no-file-step"))
+                        .setHeader("CamelFileLocalWorkPath", constant("/not/the/spool/file"));
                 // The file a route wrote is gone before it could be synced: the sender must not hear success.
                 from("dicom:scp?aet=GW&port=" + vanishingPort + "&spoolDirectory=" + tmp.resolve("spool-vanishing"))
                         .to("file:" + tmp.resolve("vanishing") + "?fileName=${header.DicomSopInstanceUID}.dcm")
@@ -180,6 +197,28 @@ class DicomScpConsumerTest {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
                     "spool files left beside the received ones");
         }
+    }
+
+    @Test
+    void moveSpoolFileRouteThatCopiesInsteadStillLeavesNoSpoolFile() throws Exception {
+        ExternalProcess.Result r = ExternalProcess.storescu("MODALITY1", "GW", moveHeaderRemovedPort, CT);
+        assertEquals(0, r.exitCode(), r.output());
+        Path copied = tmp.resolve("header-removed").resolve("copied.dcm");
+        DicomFile original = DicomFile.read(CT);
+        original.dataset().remove(DATASET_TRAILING_PADDING);
+        DicomFile copy = DicomFile.read(copied);
+        assertTrue(DatasetEquality.equal(original.dataset(), copy.dataset()),
+                DatasetEquality.describeDifference(original.dataset(), copy.dataset()));
+        assertNotEquals(spoolInodes.get("header-removed " + original.dataset().getString(Tag.SOPInstanceUID)),
+                Files.getAttribute(copied, "unix:ino"), "copied, not renamed");
+        assertSpoolEmpty("spool-header-removed");
+    }
+
+    @Test
+    void moveSpoolFileRouteWithoutFileStepLeavesNoSpoolFile() throws Exception {
+        ExternalProcess.Result r = ExternalProcess.storescu("MODALITY1", "GW", moveNoFileStepPort, CT, MR);
+        assertEquals(0, r.exitCode(), r.output());
+        assertSpoolEmpty("spool-no-file-step");
     }
 
     @Test
