@@ -34,7 +34,14 @@ public final class DistillAndPackage {
      * {@code privacy} null runs the non-private method.
      */
     public record Settings(List<String> labels, int iterations, long seed, Path signingKey, Path sourceDicom,
-            Privacy privacy) {
+            Privacy privacy, boolean balancedBatch) {
+        public Settings {
+            if (privacy != null && balancedBatch) {
+                // Refused at start, not at the first run: the DP accountant assumes Poisson sampling of the split.
+                throw new IllegalArgumentException("distillery.distillation.balanced-batch cannot be combined with"
+                        + " dp-epsilon");
+            }
+        }
     }
 
     /** DP-SGD on the outer loop's real-data gradient, for a target (ε, δ) and clip norm (see docs/dp.md). */
@@ -93,6 +100,9 @@ public final class DistillAndPackage {
         if (s.privacy() != null) {
             args.addAll(List.of("--dp-epsilon", Double.toString(s.privacy().epsilon()), "--dp-delta",
                     Double.toString(s.privacy().delta()), "--dp-clip", Double.toString(s.privacy().clip())));
+        }
+        if (s.balancedBatch()) {
+            args.add("--balanced-batch");
         }
         int rc = distill.execute(args.toArray(String[]::new));
         if (rc != 0) {

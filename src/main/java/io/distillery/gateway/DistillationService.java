@@ -71,7 +71,8 @@ public class DistillationService {
                 + UUID.randomUUID().toString().substring(0, 8);
         this.settings = new DistillAndPackage.Settings(config.labels(), config.iterations(), config.seed(),
                 Path.of(config.signingKey()), null, config.dpEpsilon()
-                        .map(e -> new DistillAndPackage.Privacy(e, config.dpDelta(), config.dpClip())).orElse(null));
+                        .map(e -> new DistillAndPackage.Privacy(e, config.dpDelta(), config.dpClip())).orElse(null),
+                config.balancedBatch());
         metrics.gauge("distillery.distillation.iteration", iteration);
         metrics.gauge("distillery.distillation.iterations", total);
         metrics.gauge("distillery.distillation.running", running);

@@ -177,6 +177,13 @@ public final class GatewayConfig {
         /** Per-image L2 clip norm of the real-data gradients in DP mode. */
         @WithDefault("1.0")
         double dpClip();
+
+        /**
+         * Every real batch of the outer loop holds equally many images of each label (for imbalanced cohorts;
+         * {@code distill --balanced-batch}). Not with dp-epsilon.
+         */
+        @WithDefault("false")
+        boolean balancedBatch();
     }
 
     /** Read by routes/pacs-pull.yaml; mapped so that a mistyped key is refused at start. */

@@ -1,6 +1,7 @@
 package io.distillery.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,11 +46,29 @@ class DistillAndPackagePrivacyTest {
     }
 
     private static JsonNode distil(Path work, DistillAndPackage.Privacy privacy) throws Exception {
+        return distil(work, privacy, false).get("privacy");
+    }
+
+    private static JsonNode distil(Path work, DistillAndPackage.Privacy privacy, boolean balanced) throws Exception {
+        java.nio.file.Files.createDirectories(work);
         cohort(work.resolve("cohort.npz"), 160, 20);
         DistillAndPackage.Settings s = new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
-                work.resolve("signing.key"), null, privacy);
+                work.resolve("signing.key"), null, privacy, balanced);
         DistillAndPackage.Run run = new DistillAndPackage.Run(work, null, null, null, null);
-        return DistillAndPackage.distill(run, s, p -> { }).metrics().get("privacy");
+        return DistillAndPackage.distill(run, s, p -> { }).metrics();
+    }
+
+    @Test
+    void balancedBatchSettingReachesTheRun(@TempDir Path dir) throws Exception {
+        assertTrue(distil(dir.resolve("on"), null, true).get("balanced_batch").asBoolean());
+        assertFalse(distil(dir.resolve("off"), null, false).get("balanced_batch").asBoolean());
+    }
+
+    @Test
+    void balancedBatchWithPrivacyIsRefusedWhenConfigured() {
+        Exception e = assertThrows(IllegalArgumentException.class, () -> new DistillAndPackage.Settings(
+                List.of("a", "b"), 2, 0, Path.of("k"), null, new DistillAndPackage.Privacy(8, 1e-5, 1), true));
+        assertTrue(e.getMessage().contains("balanced-batch"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.distillery.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,13 @@ class GatewayConfigTest {
         assertEquals(8.0, d.dpEpsilon().orElseThrow());
         assertEquals(1e-5, d.dpDelta());
         assertEquals(1.0, d.dpClip());
+    }
+
+    @Test
+    void balancedBatchesAreOffUnlessSet() throws IOException {
+        assertFalse(config(Map.of()).getConfigMapping(GatewayConfig.Distillation.class).balancedBatch());
+        assertTrue(config(Map.of("distillery.distillation.balanced-batch", "true"))
+                .getConfigMapping(GatewayConfig.Distillation.class).balancedBatch());
     }
 
     @Test
