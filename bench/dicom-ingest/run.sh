@@ -15,11 +15,16 @@
 #        camel-ingest.yaml, and the classes in BASE_CLASSES, default the current ones: before/after in one run)
 #        (a Camel receiver name may end in JVM option sets, e.g. camel-nofsync+cds+serialgc: cds = a class-data
 #        sharing archive of the Camel receiver, made once per WORKDIR after one warm-up pass; c1 =
-#        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; CAMEL_JVM_OPTS adds options to every Camel receiver)
+#        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; jit = -XX:CompileThresholdScaling=$JIT_SCALING,
+#        default 0.1; nostream = Camel's stream caching off; CAMEL_JVM_OPTS adds options to every Camel receiver; ours-* take the same sets except cds)
 #        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
 #        warm-up, each pass verified and the received files removed before the next; the row gives the median
 #        pass and every pass's rate (not for orthanc); "ready after": seconds from the receiver's launch to its
 #        port accepting connections
+#        [OUT_BASE=dir]: where the receivers write (default WORKDIR), e.g. /dev/shm to take the disk out of the
+#        comparison
+#        [INTERLEAVE=1]: all receivers of a row run at once on their own ports and the passes alternate between
+#        them (default PASSES=5); each pass is also given as a ratio to storescp's rate in the same pass
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -54,6 +59,7 @@ if [ "${1:-}" != "--inside" ]; then
 fi
 
 WORK="$2"
+OUT_BASE="${OUT_BASE:-$WORK}"; mkdir -p "$OUT_BASE"
 ip link set lo up 2>/dev/null || true
 export TCP_NODELAY=1
 CP="$WORK/classes:$WORK/app-classes:$(cat "$WORK/cp.txt")"
@@ -62,9 +68,11 @@ HTTP=18042
 PIDS=()
 
 wait_port() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
-# JVM options of a Camel receiver: CAMEL_JVM_OPTS, then the option sets named after '+' in the receiver name.
-camel_jvm_opts() {
-  local opts=(${CAMEL_JVM_OPTS:-}) set
+# JVM options of a Java receiver: CAMEL_JVM_OPTS (Camel receivers only), then the option sets named after '+' in the
+# receiver name.
+jvm_opts() {
+  local opts=() set
+  case "$1" in camel*) opts=(${CAMEL_JVM_OPTS:-}) ;; esac
   IFS=+ read -ra sets <<< "${1#*+}"
   [ "$1" = "${1#*+}" ] && sets=()
   for set in "${sets[@]}"; do
@@ -72,6 +80,8 @@ camel_jvm_opts() {
       cds) opts+=(-XX:SharedArchiveFile="$WORK/camel.jsa" -Xshare:auto) ;;
       c1) opts+=(-XX:TieredStopAtLevel=1) ;;
       serialgc) opts+=(-XX:+UseSerialGC) ;;
+      jit) opts+=(-XX:CompileThresholdScaling=${JIT_SCALING:-0.1}) ;;
+      nostream) opts+=(-Dcamel.main.streamCachingEnabled=false) ;;
       *) echo "unknown JVM option set $set in $1" >&2; exit 1 ;;
     esac
   done
@@ -101,18 +111,18 @@ start_receiver() { # name outdir warm-up-passes; sets READY: seconds from launch
   rm -rf "$2"; mkdir -p "$2"
   local launched; launched=$(now)
   case "$1" in
-    ours-fsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
-    ours-nofsync) java -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
+    ours-fsync*) java $(jvm_opts "$1") -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
+    ours-nofsync*) java $(jvm_opts "$1") -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
     base-fsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
       --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
     base-nofsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
       --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
     camel-fsync*|camel-nofsync*)
       local fsync=true; [ "${1%%+*}" = camel-nofsync ] && fsync=false
-      camel_java "$(camel_jvm_opts "$1")" "$HERE/camel-ingest.yaml" "$WORK/app.jar" $fsync "$2" "$WORK/$1.log" ;;
+      camel_java "$(jvm_opts "$1")" "$HERE/camel-ingest.yaml" "$WORK/app.jar" $fsync "$2" "$WORK/$1.log" ;;
     camelbase-fsync*|camelbase-nofsync*)
       local fsync=true; [ "${1%%+*}" = camelbase-nofsync ] && fsync=false
-      camel_java "$(camel_jvm_opts "$1")" "${BASE_ROUTE:-$HERE/camel-ingest.yaml}" "${BASE_CLASSES:-$WORK/app.jar}" \
+      camel_java "$(jvm_opts "$1")" "${BASE_ROUTE:-$HERE/camel-ingest.yaml}" "${BASE_CLASSES:-$WORK/app.jar}" \
         $fsync "$2" "$WORK/$1.log" ;;
     storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
     orthanc)
@@ -147,7 +157,7 @@ send_batch() { # size mode
 }
 
 measure() { # receiver size mode warm-up-passes -> prints a table row
-  local out="$WORK/out-$1-$2-$3" n t0 t1 passes="${PASSES:-1}" pass verdict="" v secs=() rates=()
+  local out="$OUT_BASE/out-$1-$2-$3" n t0 t1 passes="${PASSES:-1}" pass verdict="" v secs=() rates=()
   case "$1" in orthanc) [ "$passes" = 1 ] || { echo "PASSES>1 is not supported for orthanc" >&2; exit 1; } ;; esac
   start_receiver "$1" "$out" "$4"
   n=$(ls "$WORK/data/$2" | wc -l)
@@ -171,7 +181,64 @@ measure() { # receiver size mode warm-up-passes -> prints a table row
   rm -rf "$out" "$out.index"
 }
 
+# INTERLEAVE=1: every receiver of the row runs at once, each on its own port, and the passes alternate between them
+# (pass 1 to each receiver in turn, then pass 2, the order rotated every pass), so that a slow spell of the shared
+# machine hits every receiver alike; the last column is each pass's rate divided by storescp's in the same pass.
+measure_interleaved() { # size mode warm-up-passes -> prints one table row per receiver
+  local receivers=(${RECEIVERS:-ours-nofsync camel-nofsync storescp}) passes="${PASSES:-5}" i r pass n t0 t1 k
+  local -A port rates secs verdict
+  n=$(ls "$WORK/data/$1" | wc -l)
+  for i in "${!receivers[@]}"; do
+    r=${receivers[$i]}
+    case "$r" in orthanc) echo "INTERLEAVE does not support orthanc" >&2; exit 1 ;; esac
+    port[$r]=$((11112 + i)); PORT=${port[$r]}
+    start_receiver "$r" "$OUT_BASE/out-$r" "$3"; READY_OF[$r]=$READY
+  done
+  for pass in $(seq 1 "$passes"); do
+    for k in $(seq 0 $((${#receivers[@]} - 1))); do
+      r=${receivers[$(( (k + pass - 1) % ${#receivers[@]} ))]}; PORT=${port[$r]}
+      t0=$(now); send_batch "$1" "$2"; t1=$(now)
+      rates[$r:$pass]=$(echo "$n / ($t1 - $t0)" | bc -l)
+      secs[$r:$pass]=$(echo "$t1 - $t0" | bc -l)
+      v=$(java -cp "$CP" Verify "$WORK/data/$1" "$OUT_BASE/out-$r" || true)
+      [ "$v" = "ok $n" ] || verdict[$r]="pass $pass: $v"
+      find "$OUT_BASE/out-$r" -mindepth 1 -maxdepth 1 -type f ! -name '.*' -delete
+    done
+  done
+  stop_receiver
+  for r in "${receivers[@]}"; do
+    local each="" ratios="" median_rate median_secs median_ratio="-"
+    for pass in $(seq 1 "$passes"); do
+      each+="$(printf '%.0f ' "${rates[$r:$pass]}")"
+      [ -n "${rates[storescp:$pass]:-}" ] && ratios+="$(printf '%.2f ' "$(echo "${rates[$r:$pass]} / ${rates[storescp:$pass]}" | bc -l)")"
+    done
+    median_rate=$(for pass in $(seq 1 "$passes"); do echo "${rates[$r:$pass]}"; done | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
+    median_secs=$(for pass in $(seq 1 "$passes"); do echo "${secs[$r:$pass]}"; done | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
+    [ -n "$ratios" ] && median_ratio=$(printf '%s\n' $ratios | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
+    printf '| %s | %s | %s | %d | %d | %.2f | %.0f | %s| %s| **%s** | %.1f | %s |\n' "$r" "$1" "$2" "$((200 * $3))" "$n" \
+      "$median_secs" "$median_rate" "$each" "${ratios:--}" "$median_ratio" "${READY_OF[$r]}" "${verdict[$r]:-ok $n x $passes}"
+    rm -rf "$OUT_BASE/out-$r"
+  done
+  PORT=11112
+}
+declare -A READY_OF
+
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${INTERLEAVE:-}" ]; then
+  case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
+  echo "interleaved: all receivers of a row run at once, passes alternate between them (${PASSES:-5} passes each)"
+  echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ÷ storescp, each pass | ÷ storescp, median | ready after (s) | verified (count + SHA-256) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for size in ${SIZES:-small large}; do
+    for mode in ${SENDERS:-1 8}; do
+      for warmup in ${WARMUPS:-${WARMUP:-1}}; do
+        measure_interleaved "$size" "$mode" "$warmup"
+      done
+    done
+  done
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
 echo "passes per row: ${PASSES:-1} (seconds and instances/s: median pass)"
 echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ready after (s) | verified (count + SHA-256) |"
