@@ -61,6 +61,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--decay-factor", defaultValue = "0.5") double decayFactor;
     @Option(names = "--balanced-batch", description = "draw every real batch with equal numbers of each class"
             + " (for imbalanced cohorts; not with the DP options)") boolean balancedBatch;
+    @Option(names = "--nets-per-iteration", defaultValue = "1", description = "random init: fresh networks per outer"
+            + " iteration, on the same real batch, hypergradient averaged (not with the DP options)") int netsPerIteration;
     @Option(names = "--eval-inits", defaultValue = "5", description = "unseen inits evaluated in random-init mode") int evalInits;
     @Option(names = "--full-epochs", defaultValue = "5", description = "epochs of the full-data baseline") int fullEpochs;
     @Option(names = "--precision", defaultValue = "float", description = "float|double for the real-batch pass") String precision;
@@ -98,7 +100,7 @@ public final class DistillCommand implements Callable<Integer> {
                     case "float" -> DataType.FLOAT;
                     case "double" -> DataType.DOUBLE;
                     default -> throw new DistillException("--precision must be float or double, got " + precision);
-                }, evalInits, balancedBatch);
+                }, evalInits, balancedBatch, netsPerIteration);
         Privacy privacy = Privacy.of(this);
         NpzDataset ds = NpzDataset.read(data, privacy.on() ? PrivateOuterGradient.DATA_INDEPENDENT_SCALING : null);
         Backend.require();
@@ -187,6 +189,7 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("final_outer_loss", Double.isNaN(distiller.lastLoss()) ? null : distiller.lastLoss());
         m.put("iterations", distiller.iterationsDone());
         m.put("balanced_batch", balancedBatch);
+        m.put("nets_per_iteration", netsPerIteration);
         // JSON has no NaN: a resumed run that ran no further iteration has no time per iteration.
         m.put("sec_per_iter", ran == 0 ? null : secPerIter);
         m.put("omp_num_threads", System.getenv("OMP_NUM_THREADS"));
@@ -275,6 +278,10 @@ public final class DistillCommand implements Callable<Integer> {
             if (on && c.balancedBatch) {
                 // The privacy accounting assumes Poisson sampling of the whole training split.
                 throw new DistillException("--balanced-batch cannot be combined with the DP options");
+            }
+            if (on && c.netsPerIteration > 1) {
+                // The DP outer gradient clips and noises one hypergradient per iteration.
+                throw new DistillException("--nets-per-iteration cannot be combined with the DP options");
             }
             double delta = c.dpDelta == null ? 1e-5 : c.dpDelta;
             if (on && !(delta > 0 && delta < 1)) {

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 public record DistillConfig(String model, int imagesPerStep, int steps, int epochs, int iterations, int batch,
                             double distillLr, Init init, boolean softLabels, long seed, double outerLr,
                             int decayEvery, double decayFactor, DataType outerType, int evalInits,
-                            boolean balancedBatch) {
+                            boolean balancedBatch, int netsPerIteration) {
 
     public enum Init { FIXED, RANDOM }
 
@@ -29,6 +29,21 @@ public record DistillConfig(String model, int imagesPerStep, int steps, int epoc
         if (evalInits < 1) {
             throw new DistillException("eval inits must be at least 1");
         }
+        if (netsPerIteration < 1) {
+            throw new DistillException("networks per iteration must be at least 1");
+        }
+        if (netsPerIteration > 1 && init != Init.RANDOM) {
+            throw new DistillException("several networks per iteration need random init (with fixed init they are"
+                    + " all the same network)");
+        }
+    }
+
+    /** The common case: one network (one θ0) per outer iteration. */
+    public DistillConfig(String model, int imagesPerStep, int steps, int epochs, int iterations, int batch,
+                         double distillLr, Init init, boolean softLabels, long seed, double outerLr, int decayEvery,
+                         double decayFactor, DataType outerType, int evalInits, boolean balancedBatch) {
+        this(model, imagesPerStep, steps, epochs, iterations, batch, distillLr, init, softLabels, seed, outerLr,
+                decayEvery, decayFactor, outerType, evalInits, balancedBatch, 1);
     }
 
     public static DistillConfig defaults() {
@@ -42,6 +57,6 @@ public record DistillConfig(String model, int imagesPerStep, int steps, int epoc
 
     public DistillConfig withIterations(int n) {
         return new DistillConfig(model, imagesPerStep, steps, epochs, n, batch, distillLr, init, softLabels, seed,
-                outerLr, decayEvery, decayFactor, outerType, evalInits, balancedBatch);
+                outerLr, decayEvery, decayFactor, outerType, evalInits, balancedBatch, netsPerIteration);
     }
 }

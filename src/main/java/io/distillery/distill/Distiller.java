@@ -41,6 +41,9 @@ public final class Distiller {
 
     /** @param privacy the differentially private mode's outer gradient, or null for the non-private mode */
     public Distiller(DistillConfig cfg, ModelSpec spec, PrivateOuterGradient privacy) {
+        if (privacy != null && cfg.netsPerIteration() > 1) {
+            throw new DistillException("the private mode takes one network per iteration");
+        }
         this.privacy = privacy;
         this.cfg = cfg;
         this.spec = spec;
@@ -143,7 +146,18 @@ public final class Distiller {
             Hypergradient.Result r;
             if (privacy == null) {
                 int[] idx = byClass != null ? sampleBalanced(rng, byClass, cfg.batch()) : sample(rng, train.size(), batch);
-                r = hyper.compute(theta0, data, train.images(idx, cfg.outerType()), train.labels(idx), cfg.softLabels());
+                INDArray realX = train.images(idx, cfg.outerType());
+                int[] realY = train.labels(idx);
+                r = hyper.compute(theta0, data, realX, realY, cfg.softLabels());
+                // Random init with several networks: each a fresh θ0 on the same real batch, the hypergradient
+                // their mean (as the reference implementation's sample_n_nets), so one unlucky θ0 moves less.
+                for (int n = 1; n < cfg.netsPerIteration(); n++) {
+                    inner.initialise(theta0, rng.nextLong());
+                    r = sum(r, hyper.compute(theta0, data, realX, realY, cfg.softLabels()));
+                }
+                if (cfg.netsPerIteration() > 1) {
+                    r = scaled(r, 1.0 / cfg.netsPerIteration());
+                }
             } else {
                 r = privacy.hypergradient(hyper, theta0, data, train, batch, done, cfg.softLabels());
             }
@@ -166,6 +180,16 @@ public final class Distiller {
                 saveCheckpoint(checkpoint);
             }
         }
+    }
+
+    private static Hypergradient.Result sum(Hypergradient.Result a, Hypergradient.Result b) {
+        return new Hypergradient.Result(a.loss() + b.loss(), a.images().addi(b.images()),
+                a.labels() == null ? null : a.labels().addi(b.labels()), a.rawLr().addi(b.rawLr()));
+    }
+
+    private static Hypergradient.Result scaled(Hypergradient.Result r, double f) {
+        return new Hypergradient.Result(r.loss() * f, r.images().muli(f), r.labels() == null ? null : r.labels().muli(f),
+                r.rawLr().muli(f));
     }
 
     static int[] sample(SplittableRandom rng, int n, int k) {

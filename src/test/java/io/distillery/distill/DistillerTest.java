@@ -10,10 +10,13 @@ import io.distillery.testsupport.SharedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The outer loop on real data: it learns, it is reproducible, and a resumed run equals an uninterrupted one. */
 class DistillerTest {
@@ -103,6 +106,51 @@ class DistillerTest {
         c.run(pneumonia.train(), ProgressListener.NONE, 0, null);
         assertTrue(!java.util.Arrays.equals(a.data().images().data().asDouble(), c.data().images().data().asDouble()),
                 "a different seed must give different data");
+    }
+
+    @Test
+    void severalNetworksPerIterationAverageTheirHypergradientsOnOneRealBatch() {
+        ImageSet train = pneumonia.train();
+        DistillConfig cfg = new DistillConfig("lenet", 2, 1, 3, 1, 32, 0.02, DistillConfig.Init.RANDOM, true, 42, 0.01,
+                0, 0.5, DataType.FLOAT, 5, false, 3);
+        Distiller d = new Distiller(cfg, spec(train));
+        INDArray before = d.data().images().dup();
+        d.run(train, ProgressListener.NONE, 0, null);
+
+        // The same draws by hand: θ0 of the first network, the real batch, then a θ0 for each further network.
+        Distiller ref = new Distiller(cfg, spec(train));
+        Network net = ref.innerNetwork();
+        INDArray theta0 = Nd4j.create(DataType.DOUBLE, net.numParams());
+        SplittableRandom rng = new SplittableRandom(Distiller.mix(42, 0));
+        long first = rng.nextLong();
+        int[] idx = Distiller.sample(rng, train.size(), 32);
+        double loss = 0;
+        INDArray grad = Nd4j.zeros(DataType.DOUBLE, before.shape());
+        for (long seed : new long[] {first, rng.nextLong(), rng.nextLong()}) {
+            net.initialise(theta0, seed);
+            Hypergradient.Result r = ref.hypergradient().compute(theta0, ref.data(), train.images(idx, DataType.FLOAT),
+                    train.labels(idx), true);
+            loss += r.loss() / 3;
+            grad.addi(r.images());
+        }
+        assertEquals(loss, d.lastLoss(), 1e-12 * Math.abs(loss), "the outer loss is the mean over the three networks");
+        // Adam's first step moves each value by the lr against the sign of its (here: mean) gradient.
+        double[] moved = before.sub(d.data().images()).data().asDouble();
+        double[] g = grad.data().asDouble();
+        double largest = grad.amaxNumber().doubleValue();
+        int compared = 0;
+        for (int i = 0; i < g.length; i++) {
+            if (Math.abs(g[i]) > 1e-3 * largest) {
+                assertEquals(Math.signum(g[i]), Math.signum(moved[i]), "image value " + i);
+                compared++;
+            }
+        }
+        assertTrue(compared > g.length / 2, "too few values compared: " + compared);
+
+        DistillException fixed = org.junit.jupiter.api.Assertions.assertThrows(DistillException.class,
+                () -> new DistillConfig("lenet", 2, 1, 3, 1, 32, 0.02, DistillConfig.Init.FIXED, true, 42, 0.01, 0,
+                        0.5, DataType.FLOAT, 5, false, 2));
+        assertTrue(fixed.getMessage().contains("random init"), fixed.getMessage());
     }
 
     @Test

@@ -114,6 +114,9 @@ class PrivateModePackageTest {
         // Balanced batches would break the accountant's Poisson-sampling assumption.
         assertNotEquals(0, DistilleryCommand.execute("distill", "--data", fx.cohort.toString(), "--out", out.toString(),
                 "--dp-epsilon", "8", "--balanced-batch"));
+        // The DP outer gradient clips and noises one hypergradient per iteration.
+        assertNotEquals(0, DistilleryCommand.execute("distill", "--data", fx.cohort.toString(), "--out", out.toString(),
+                "--dp-epsilon", "8", "--init", "random", "--nets-per-iteration", "2"));
         assertFalse(Files.exists(out.resolve("metrics.json")));
     }
 }
