@@ -16,7 +16,8 @@
 #        (a Camel receiver name may end in JVM option sets, e.g. camel-nofsync+cds+serialgc: cds = a class-data
 #        sharing archive of the Camel receiver, made once per WORKDIR after one warm-up pass; c1 =
 #        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; jit = -XX:CompileThresholdScaling=$JIT_SCALING,
-#        default 0.1; nostream = Camel's stream caching off; CAMEL_JVM_OPTS adds options to every Camel receiver; ours-* take the same sets except cds)
+#        default 0.1; nostream = Camel's stream caching off; CAMEL_JVM_OPTS adds options to every Camel receiver;
+#        ours-* take the same sets except cds)
 #        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
 #        warm-up, each pass verified and the received files removed before the next; the row gives the median
 #        pass and every pass's rate (not for orthanc); "ready after": seconds from the receiver's launch to its
@@ -183,7 +184,8 @@ measure() { # receiver size mode warm-up-passes -> prints a table row
 
 # INTERLEAVE=1: every receiver of the row runs at once, each on its own port, and the passes alternate between them
 # (pass 1 to each receiver in turn, then pass 2, the order rotated every pass), so that a slow spell of the shared
-# machine hits every receiver alike; the last column is each pass's rate divided by storescp's in the same pass.
+# machine hits every receiver alike; two columns give each pass's rate divided by storescp's pass of the same turn
+# and the median of those ratios.
 measure_interleaved() { # size mode warm-up-passes -> prints one table row per receiver
   local receivers=(${RECEIVERS:-ours-nofsync camel-nofsync storescp}) passes="${PASSES:-5}" i r pass n t0 t1 k
   local -A port rates secs verdict
