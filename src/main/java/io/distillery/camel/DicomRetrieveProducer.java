@@ -46,7 +46,7 @@ class DicomRetrieveProducer extends DefaultProducer {
             Path dir = Files.createDirectories(Path.of(endpoint.getDirectory()));
             List<Path> written = Collections.synchronizedList(new ArrayList<>());
             DirectoryStorageHandler files = new DirectoryStorageHandler(dir, DuplicatePolicy.OVERWRITE, endpoint.isFsync());
-            StorageService storage = new StorageService(
+            try (StorageService storage = new StorageService(
                     new StorageConfig(Files.createDirectories(dir.resolve(".spool")), endpoint.getMinFreeSpace(),
                             endpoint.isFsync()),
                     instance -> {
@@ -55,9 +55,10 @@ class DicomRetrieveProducer extends DefaultProducer {
                             written.add(dir.resolve(instance.sopInstance() + ".dcm"));
                         }
                         return status;
-                    });
-            result = QueryRetrieveScu.get(endpoint.clientConfig(), endpoint.remoteAe(), model, keys, storage,
-                    QueryRetrieveScu.COMMON_STORAGE);
+                    })) {
+                result = QueryRetrieveScu.get(endpoint.clientConfig(), endpoint.remoteAe(), model, keys, storage,
+                        QueryRetrieveScu.COMMON_STORAGE);
+            }
             exchange.getMessage().setBody(new ArrayList<>(written));
         }
         exchange.getMessage().setHeader(DicomConstants.STATUS, result.status());

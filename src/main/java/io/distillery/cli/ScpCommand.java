@@ -79,7 +79,12 @@ public final class ScpCommand implements Callable<Integer> {
                 .tls(net.tls(clientAuth)).build();
         CountDownLatch stopped = new CountDownLatch(1);
         try (DicomServer server = DicomServer.start(config, services, new Log())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            // The JVM does not wait for this thread once shutdown starts: the hook itself closes the server, so that
+            // open associations are aborted and the spool files created ahead are removed.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }));
             System.out.println("listening as " + net.aet + " on " + bind + ":" + server.port() + ", storing into " + dir);
             System.out.flush();
             stopped.await();

@@ -11,6 +11,7 @@ import io.distillery.dicom.net.AssociationListener;
 import io.distillery.dicom.net.DuplicatePolicy;
 import io.distillery.dicom.net.StoredInstance;
 import io.distillery.testsupport.SharedData;
+import io.distillery.testsupport.SpoolLeftovers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -193,10 +194,9 @@ class DicomScpConsumerTest {
             // The same inode the route saw as its body: renamed, not copied.
             assertEquals(spoolInodes.get(sop), Files.getAttribute(received, "unix:ino"), sop);
         }
-        try (Stream<Path> s = Files.list(tmp.resolve("moved"))) {
-            assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
-                    "spool files left beside the received ones");
-        }
+        assertEquals(List.of(), SpoolLeftovers.in(tmp.resolve("moved")).stream()
+                .filter(p -> p.getFileName().toString().startsWith(".")).toList(),
+                "spool files left beside the received ones");
     }
 
     @Test
@@ -230,7 +230,7 @@ class DicomScpConsumerTest {
     }
 
     private static void assertSpoolEmpty(String name) throws Exception {
-        assertEquals(0, countFiles(tmp.resolve(name)), "spool " + name + " not cleaned");
+        assertEquals(List.of(), SpoolLeftovers.in(tmp.resolve(name)), "spool " + name + " not cleaned");
     }
 
     private static long countFiles(Path dir) throws Exception {

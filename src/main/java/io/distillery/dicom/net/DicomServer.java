@@ -135,7 +135,10 @@ public final class DicomServer implements Closeable {
         }
     }
 
-    /** Stops accepting, aborts open associations (their partial instances are discarded) and waits briefly. */
+    /**
+     * Stops accepting, aborts open associations (their partial instances are discarded), waits briefly, and closes
+     * the services.
+     */
     @Override
     public void close() {
         stopping = true;
@@ -153,5 +156,6 @@ public final class DicomServer implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        services.close();
     }
 }

@@ -22,6 +22,13 @@ public final class DimseServiceRegistry {
         return null;
     }
 
+    /** Closes every service (a server does this when it closes, after its associations have ended). */
+    public void close() {
+        for (DimseService s : services) {
+            s.close();
+        }
+    }
+
     void dispatch(Association association, DimseMessage rq) throws IOException {
         DimseService s = find(rq.commandField(), rq.sopClass());
         if (s == null) {

@@ -12,10 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,8 +32,7 @@ public final class StorageService implements DimseService {
     private final StorageHandler handler;
     /** Looked up once: finding the file store parses the mount table, too slow to repeat per instance. */
     private final java.nio.file.FileStore spoolStore;
-    private static final long PID = ProcessHandle.current().pid();
-    private final AtomicLong spoolCounter = new AtomicLong();
+    private final SpoolFiles spoolFiles;
     /**
      * One write buffer per association thread (a sink lives and dies on the thread reading its association): no
      * 64 KiB allocation per instance, and direct, so the channel writes it without another copy.
@@ -47,6 +44,14 @@ public final class StorageService implements DimseService {
         this.handler = handler;
         Files.createDirectories(config.spoolDirectory());
         this.spoolStore = Files.getFileStore(config.spoolDirectory());
+        SpoolFiles.sweepOrphans(config.spoolDirectory());
+        this.spoolFiles = new SpoolFiles(config.spoolDirectory(), config.spoolAhead());
+    }
+
+    /** Removes the spool files created ahead; instances being received keep theirs until they finish. */
+    @Override
+    public void close() {
+        spoolFiles.close();
     }
 
     @Override
@@ -120,20 +125,6 @@ public final class StorageService implements DimseService {
             String problem) {
     }
 
-    /** Creates and opens a new spool file in one system call, named by pid and counter (no random source). */
-    private FileChannel newSpoolFile(SpoolSink sink) throws IOException {
-        while (true) {
-            Path p = config.spoolDirectory().resolve(".rx-" + PID + "-" + spoolCounter.incrementAndGet() + ".part");
-            try {
-                FileChannel channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                sink.file = p;
-                return channel;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // Left behind by an earlier process with the same pid: take the next number.
-            }
-        }
-    }
-
     /**
      * Streams one instance to its spool file and through the structure check at once, so nothing is read back:
      * the Part 10 meta first, then the dataset bytes as received, written in 64 KiB blocks.
@@ -165,7 +156,9 @@ public final class StorageService implements DimseService {
                     fail(Status.OUT_OF_RESOURCES, "spool disk below its free-space floor");
                     return;
                 }
-                channel = newSpoolFile(this);
+                SpoolFiles.Opened spoolFile = spoolFiles.take();
+                file = spoolFile.path();
+                channel = spoolFile.channel();
                 java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream(512);
                 new FileMetaInfo(cls, iuid, tsUid, Implementation.CLASS_UID, Implementation.VERSION_NAME,
                         association.callingAet(), 0).write(meta);

@@ -271,12 +271,19 @@ class PacsInteropTest {
         List<StoredInstance> got = new CopyOnWriteArrayList<>();
         Path getDir = tmp.resolve("got");
         DirectoryStorageHandler dir = new DirectoryStorageHandler(getDir, DuplicatePolicy.OVERWRITE, true);
-        StorageService storage = new StorageService(StorageConfig.of(getDir.resolve(".spool")).withMinFreeBytes(0), si -> {
-            got.add(si);
-            return dir.onStored(si);
-        });
-        QueryRetrieveScu.RetrieveResult r = QueryRetrieveScu.get(scu(), orthanc, QueryRetrieveScu.Model.STUDY_ROOT, k,
-                storage, QueryRetrieveScu.COMMON_STORAGE);
+        QueryRetrieveScu.RetrieveResult r;
+        try (StorageService storage = new StorageService(StorageConfig.of(getDir.resolve(".spool")).withMinFreeBytes(0),
+                si -> {
+                    got.add(si);
+                    return dir.onStored(si);
+                })) {
+            r = QueryRetrieveScu.get(scu(), orthanc, QueryRetrieveScu.Model.STUDY_ROOT, k, storage,
+                    QueryRetrieveScu.COMMON_STORAGE);
+        }
+        // Closing the service took back the spool files it had created ahead.
+        try (var left = Files.list(getDir.resolve(".spool"))) {
+            assertEquals(List.of(), left.toList());
+        }
         assertTrue(r.success(), r + "\n" + peers.log("orthanc"));
         assertEquals(tree.get(study).get(series), got.stream().map(StoredInstance::sopInstance).collect(Collectors.toSet()));
         assertEquals(got.size(), r.completed());

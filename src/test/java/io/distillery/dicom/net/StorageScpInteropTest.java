@@ -15,6 +15,7 @@ import io.distillery.dicom.Tag;
 import io.distillery.dicom.TransferSyntax;
 import io.distillery.dicom.VR;
 import io.distillery.testsupport.SharedData;
+import io.distillery.testsupport.SpoolLeftovers;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,9 +192,7 @@ class StorageScpInteropTest {
         assertTrue(handedOver.size() - before >= compared);
         System.out.println("storescu -> our SCP: " + compared + " files arrived intact; storescu could not send "
                 + senderFailed);
-        try (Stream<Path> s = Files.list(spool)) {
-            assertEquals(0, s.count(), "spool directory must be empty after delivery");
-        }
+        assertEquals(List.of(), SpoolLeftovers.in(spool), "spool directory must hold no instance after delivery");
     }
 
     private static Path storescuProfile(String transferSyntax, List<Path> files) throws IOException {
@@ -341,8 +340,12 @@ class StorageScpInteropTest {
             Attributes rq = Dimse.request(Dimse.C_STORE_RQ, SopClasses.SECONDARY_CAPTURE_IMAGE_STORAGE, 1, true);
             rq.setString(Tag.AffectedSOPInstanceUID, VR.UI, iuid);
             out.write(pdata(1, 3, Dimse.encode(rq)));
-            byte[] firstHalf = new byte[4000];
-            out.write(pdata(1, 0, firstHalf));
+            // More than the spool's 64 KiB write buffer, so that the partial file holds data on disk and tells itself
+            // apart from the empty spool files the service keeps created ahead.
+            byte[] fragment = new byte[16000];
+            for (int i = 0; i < 5; i++) {
+                out.write(pdata(1, 0, fragment));
+            }
             out.flush();
             awaitSpoolFiles(1);
             if (abort) {
@@ -356,13 +359,12 @@ class StorageScpInteropTest {
         assertFalse(Files.exists(store.resolve(iuid + ".dcm")));
     }
 
+    /** Waits until the spool holds {@code n} files with data (partial or unclaimed instances). */
     private static void awaitSpoolFiles(int n) throws Exception {
         long deadline = System.currentTimeMillis() + 5000;
         long count = -1;
         while (System.currentTimeMillis() < deadline) {
-            try (Stream<Path> s = Files.list(spool)) {
-                count = s.count();
-            }
+            count = SpoolLeftovers.in(spool).size();
             if (count == n) {
                 return;
             }
