@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * The spool files of one Storage SCP, created ahead of need by a background thread. Creating a file on ext4 here
  * costs as much as writing a small instance into it and varies widely (36 us to 0.9 ms per call measured), and
  * nothing requires it to sit between a C-STORE request arriving and its response: a few empty files wait, open, in
- * the spool directory (with one sender, small instances arrived 1.2 to 1.9 times as fast; bench/dicom-ingest). When
+ * the spool directory (with one sender, small instances arrived 1.1 to 2 times as fast; bench/dicom-ingest). When
  * none is ready the association's thread creates its own, exactly as without this class, so a slow or failing disk
  * is reported to the sender the same way.
  *
