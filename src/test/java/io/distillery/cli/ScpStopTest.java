@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manager, Kubernetes) closes the listener and leaves only received instances in the directory; SIGKILL leaves the
  * spool files it had created ahead, and the next start removes them.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ScpStopTest {
     private static final String IUID = "1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457";
 
@@ -44,6 +46,7 @@ class ScpStopTest {
                 return child;
             }
         }
+        child.destroyForcibly();
         throw new AssertionError("dicom scp did not start:\n" + said);
     }
 
