@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.distillery.distill.Backend;
 import io.distillery.distill.DistillConfig;
 import io.distillery.distill.DistillException;
+import io.distillery.distill.DistilledData;
 import io.distillery.distill.Distiller;
 import io.distillery.distill.Evaluation;
 import io.distillery.distill.Metrics;
@@ -63,6 +64,9 @@ public final class DistillCommand implements Callable<Integer> {
             + " (for imbalanced cohorts; not with the DP options)") boolean balancedBatch;
     @Option(names = "--nets-per-iteration", defaultValue = "1", description = "random init: fresh networks per outer"
             + " iteration, on the same real batch, hypergradient averaged (not with the DP options)") int netsPerIteration;
+    @Option(names = "--select-every", defaultValue = "0", description = "every N iterations, score the distilled"
+            + " data on the validation split (mean per-class recall) and keep the best state as the result; needs"
+            + " val_images (0: keep the last state; not with the DP options)") int selectEvery;
     @Option(names = "--eval-inits", defaultValue = "5", description = "unseen inits evaluated in random-init mode") int evalInits;
     @Option(names = "--full-epochs", defaultValue = "5", description = "epochs of the full-data baseline") int fullEpochs;
     @Option(names = "--precision", defaultValue = "float", description = "float|double for the real-batch pass") String precision;
@@ -100,7 +104,7 @@ public final class DistillCommand implements Callable<Integer> {
                     case "float" -> DataType.FLOAT;
                     case "double" -> DataType.DOUBLE;
                     default -> throw new DistillException("--precision must be float or double, got " + precision);
-                }, evalInits, balancedBatch, netsPerIteration);
+                }, evalInits, balancedBatch, netsPerIteration, selectEvery);
         Privacy privacy = Privacy.of(this);
         NpzDataset ds = NpzDataset.read(data, privacy.on() ? PrivateOuterGradient.DATA_INDEPENDENT_SCALING : null);
         Backend.require();
@@ -122,11 +126,18 @@ public final class DistillCommand implements Callable<Integer> {
         int startIt = distiller.iterationsDone();
         long t0 = System.nanoTime();
         ConsoleProgress console = new ConsoleProgress(outWriter, System.console() != null);
-        distiller.run(ds.train(), p -> {
-            console.onIteration(p);
-            observer.onIteration(p);
-        }, checkpointEvery,
-                checkpointEvery > 0 ? checkpoint : null);
+        distiller.run(ds.train(), ds.val(), new ProgressListener() {
+            @Override
+            public void onIteration(Progress p) {
+                console.onIteration(p);
+                observer.onIteration(p);
+            }
+
+            @Override
+            public void onSelection(int iteration, double valScore, boolean best) {
+                console.onSelection(iteration, valScore, best);
+            }
+        }, checkpointEvery, checkpointEvery > 0 ? checkpoint : null);
         int ran = distiller.iterationsDone() - startIt;
         double secPerIter = ran == 0 ? Double.NaN : (System.nanoTime() - t0) / 1e9 / ran;
 
@@ -134,11 +145,12 @@ public final class DistillCommand implements Callable<Integer> {
         outWriter.flush();
         Evaluation.Report report = Evaluation.run(distiller, cfg, ds.train(), ds.val(), ds.test(), fullEpochs);
 
-        Outputs.writeNpy(out.resolve("distilled_images.npy"), distiller.data().images());
-        Outputs.writePngGrid(out.resolve("distilled_images.png"), distiller.data().images(), imagesPerStep,
+        DistilledData result = distiller.selected();
+        Outputs.writeNpy(out.resolve("distilled_images.npy"), result.images());
+        Outputs.writePngGrid(out.resolve("distilled_images.png"), result.images(), imagesPerStep,
                 ds.standardisation());
-        Outputs.writeNpy(out.resolve("soft_labels.npy"), distiller.data().labels());
-        Outputs.writeNpy(out.resolve("learning_rates.npy"), Nd4j.createFromArray(distiller.data().learningRates()));
+        Outputs.writeNpy(out.resolve("soft_labels.npy"), result.labels());
+        Outputs.writeNpy(out.resolve("learning_rates.npy"), Nd4j.createFromArray(result.learningRates()));
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Map<String, Object> specJson = new LinkedHashMap<>();
         specJson.put("model", model);
@@ -190,6 +202,15 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("iterations", distiller.iterationsDone());
         m.put("balanced_batch", balancedBatch);
         m.put("nets_per_iteration", netsPerIteration);
+        m.put("select_every", selectEvery);
+        if (selectEvery > 0) {
+            // The result is the best validation check; the last state's test numbers show what selection changed.
+            m.put("selected_iteration", distiller.selectedIteration());
+            m.put("val_balanced_accuracy_selected", distiller.selectedScore());
+            Metrics.Summary last = report.last();
+            m.put("acc_distilled_last", last == null ? d.accuracy() : last.mean().accuracy());
+            m.put("harmonic_mean_last", last == null ? d.harmonicMean() : last.mean().harmonicMean());
+        }
         // JSON has no NaN: a resumed run that ran no further iteration has no time per iteration.
         m.put("sec_per_iter", ran == 0 ? null : secPerIter);
         m.put("omp_num_threads", System.getenv("OMP_NUM_THREADS"));
@@ -198,7 +219,7 @@ public final class DistillCommand implements Callable<Integer> {
         m.put("package_bytes", packageBytes);
         m.put("package_files", "distilled_images.npy + soft_labels.npy + learning_rates.npy + model_spec.json (seed, spec)");
         m.put("compression_ratio", (double) packageBytes / modelBytes);
-        m.put("learning_rates", distiller.data().learningRates());
+        m.put("learning_rates", result.learningRates());
         m.put("privacy", privacy.record(dp, batch, ds.train().size(), distiller.iterationsDone()));
         json.writeValue(out.resolve("metrics.json").toFile(), m);
         outWriter.printf(Locale.ROOT, "distilled acc %.4f (sd %.4f), random real %.4f, full %.4f, %s, "
@@ -254,6 +275,17 @@ public final class DistillCommand implements Callable<Integer> {
             }
         }
 
+        @Override
+        public void onSelection(int iteration, double valScore, boolean best) {
+            if (best) {
+                if (terminal) {
+                    out.println();
+                }
+                out.printf(Locale.ROOT, "iter %d: validation balanced accuracy %.4f, best so far%n", iteration, valScore);
+                out.flush();
+            }
+        }
+
         private static String eta(double s) {
             long sec = Math.round(s);
             return String.format(Locale.ROOT, "%d:%02d:%02d", sec / 3600, sec / 60 % 60, sec % 60);
@@ -278,6 +310,11 @@ public final class DistillCommand implements Callable<Integer> {
             if (on && c.balancedBatch) {
                 // The privacy accounting assumes Poisson sampling of the whole training split.
                 throw new DistillException("--balanced-batch cannot be combined with the DP options");
+            }
+            if (on && c.selectEvery > 0) {
+                // Choosing a state by its score on real validation images is a data-dependent release the
+                // privacy accounting does not cover.
+                throw new DistillException("--select-every cannot be combined with the DP options");
             }
             if (on && c.netsPerIteration > 1) {
                 // The DP outer gradient clips and noises one hypergradient per iteration.

@@ -11,11 +11,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param evalInits   unseen initialisations evaluated in random-init mode
  * @param balancedBatch draw every real batch with the same number of images of each class, whatever the
  *                    training split's class mix (an option, not in the reference: cohorts are often imbalanced)
+ * @param selectEvery  every this many iterations, score the distilled data on the validation split and keep the
+ *                    best state as the result (0: the result is the last state, as in the reference)
  */
 public record DistillConfig(String model, int imagesPerStep, int steps, int epochs, int iterations, int batch,
                             double distillLr, Init init, boolean softLabels, long seed, double outerLr,
                             int decayEvery, double decayFactor, DataType outerType, int evalInits,
-                            boolean balancedBatch, int netsPerIteration) {
+                            boolean balancedBatch, int netsPerIteration, int selectEvery) {
 
     public enum Init { FIXED, RANDOM }
 
@@ -36,6 +38,18 @@ public record DistillConfig(String model, int imagesPerStep, int steps, int epoc
             throw new DistillException("several networks per iteration need random init (with fixed init they are"
                     + " all the same network)");
         }
+        if (selectEvery < 0) {
+            throw new DistillException("select every must be 0 (off) or a number of iterations");
+        }
+    }
+
+    /** Every option but validation selection (off). */
+    public DistillConfig(String model, int imagesPerStep, int steps, int epochs, int iterations, int batch,
+                         double distillLr, Init init, boolean softLabels, long seed, double outerLr, int decayEvery,
+                         double decayFactor, DataType outerType, int evalInits, boolean balancedBatch,
+                         int netsPerIteration) {
+        this(model, imagesPerStep, steps, epochs, iterations, batch, distillLr, init, softLabels, seed, outerLr,
+                decayEvery, decayFactor, outerType, evalInits, balancedBatch, netsPerIteration, 0);
     }
 
     /** The common case: one network (one θ0) per outer iteration. */
@@ -57,6 +71,11 @@ public record DistillConfig(String model, int imagesPerStep, int steps, int epoc
 
     public DistillConfig withIterations(int n) {
         return new DistillConfig(model, imagesPerStep, steps, epochs, n, batch, distillLr, init, softLabels, seed,
-                outerLr, decayEvery, decayFactor, outerType, evalInits, balancedBatch, netsPerIteration);
+                outerLr, decayEvery, decayFactor, outerType, evalInits, balancedBatch, netsPerIteration, selectEvery);
+    }
+
+    public DistillConfig withSelectEvery(int n) {
+        return new DistillConfig(model, imagesPerStep, steps, epochs, iterations, batch, distillLr, init, softLabels,
+                seed, outerLr, decayEvery, decayFactor, outerType, evalInits, balancedBatch, netsPerIteration, n);
     }
 }

@@ -18,9 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * The outer loop: learns distilled images, soft labels and per-step learning rates with Adam on the
  * hypergradient. Every random choice of iteration i (real batch, θ0 in random-init mode) comes from a
  * generator seeded by (seed, i), so a run resumed from a checkpoint continues exactly as an uninterrupted one.
+ *
+ * <p>With {@link DistillConfig#selectEvery()} the result is the state that scored best on the validation split
+ * (early stopping): test accuracy of one run swings by several points from one checkpoint to the next (bench
+ * README), and the last state is just one draw from that swing. The check never changes the trajectory.
  */
 public final class Distiller {
-    private static final int CHECKPOINT_MAGIC = 0x44535431; // "DST1"
+    private static final int CHECKPOINT_MAGIC_V1 = 0x44535431; // "DST1": no selection state
+    private static final int CHECKPOINT_MAGIC = 0x44535432; // "DST2"
 
     private final DistillConfig cfg;
     private final ModelSpec spec;
@@ -34,6 +39,10 @@ public final class Distiller {
     private final PrivateOuterGradient privacy; // null: non-private mode
     private int done;
     private double lastLoss = Double.NaN;
+    // Validation selection: the best state so far, its score and iteration (null / -1 before the first check).
+    private DistilledData best;
+    private double bestScore = Double.NEGATIVE_INFINITY;
+    private int bestIteration = -1;
 
     public Distiller(DistillConfig cfg, ModelSpec spec) {
         this(cfg, spec, null);
@@ -90,6 +99,14 @@ public final class Distiller {
         return theta;
     }
 
+    /**
+     * Seeds of the initialisations the validation check trains in random-init mode: disjoint from the training
+     * draws and from the test evaluation's, so the reported accuracy is still on networks selection never saw.
+     */
+    static long selectInitSeed(long seed, int j) {
+        return mix(seed ^ 0x5E1EC7L, 2_000_000 + j);
+    }
+
     /** Seeds for the unseen initialisations used in evaluation (disjoint from training iterations). */
     public static long evalInitSeed(long seed, int j) {
         return mix(seed ^ 0x5DEECE66DL, 1_000_000 + j);
@@ -126,8 +143,36 @@ public final class Distiller {
         return lastLoss;
     }
 
-    /** Runs the remaining iterations; checkpoints every {@code checkpointEvery} (0: never) to {@code checkpoint}. */
+    /** The result: the best state on the validation split with selection on, otherwise the last state. */
+    public DistilledData selected() {
+        return best != null ? best : data;
+    }
+
+    /** Iteration of {@link #selected()}: the best validation check, or the iterations done without selection. */
+    public int selectedIteration() {
+        return best != null ? bestIteration : done;
+    }
+
+    /** Validation score (mean per-class recall) of {@link #selected()}; NaN without selection. */
+    public double selectedScore() {
+        return best != null ? bestScore : Double.NaN;
+    }
+
+    /** Runs the remaining iterations without a validation split (selection must be off). */
     public void run(ImageSet train, ProgressListener listener, int checkpointEvery, Path checkpoint) {
+        run(train, null, listener, checkpointEvery, checkpoint);
+    }
+
+    /**
+     * Runs the remaining iterations; checkpoints every {@code checkpointEvery} (0: never) to {@code checkpoint}.
+     *
+     * @param val the validation split for {@link DistillConfig#selectEvery()}; may be null when selection is off
+     */
+    public void run(ImageSet train, ImageSet val, ProgressListener listener, int checkpointEvery, Path checkpoint) {
+        if (cfg.selectEvery() > 0 && (val == null || val.size() == 0)) {
+            throw new DistillException("selecting on validation needs a validation split (val_images and val_labels"
+                    + " in the npz); without one, turn selection off");
+        }
         if (train.channels() != spec.channels() || train.height() != spec.height() || train.width() != spec.width()) {
             throw new DistillException("training images are " + train.channels() + "x" + train.height() + "x"
                     + train.width() + " but the model expects " + spec.channels() + "x" + spec.height() + "x"
@@ -173,6 +218,9 @@ public final class Distiller {
                         + "; lower --distill-lr or the outer lr");
             }
             done++;
+            if (cfg.selectEvery() > 0 && (done % cfg.selectEvery() == 0 || done == cfg.iterations())) {
+                select(val, listener);
+            }
             double perIter = (System.nanoTime() - start) / 1e9 / (done - startIt);
             listener.onIteration(new ProgressListener.Progress(done, cfg.iterations(), lastLoss, perIter,
                     perIter * (cfg.iterations() - done)));
@@ -180,6 +228,25 @@ public final class Distiller {
                 saveCheckpoint(checkpoint);
             }
         }
+    }
+
+    /** Scores the current state on the validation split; keeps a copy if it beats every earlier check. */
+    private void select(ImageSet val, ProgressListener listener) {
+        int inits = cfg.init() == DistillConfig.Init.FIXED ? 1 : cfg.evalInits();
+        double score = 0;
+        for (int j = 0; j < inits; j++) {
+            INDArray theta0 = fixedInit(inner, cfg.init() == DistillConfig.Init.FIXED ? cfg.seed()
+                    : selectInitSeed(cfg.seed(), j));
+            INDArray thetaT = hyper.unroll(theta0, data).castTo(outer.dataType());
+            score += Metrics.evaluate(outer, thetaT, val).balancedAccuracy(spec.numClasses()) / inits;
+        }
+        boolean better = score > bestScore; // ties keep the earlier state
+        if (better) {
+            best = data.copy();
+            bestScore = score;
+            bestIteration = done;
+        }
+        listener.onSelection(done, score, better);
     }
 
     private static Hypergradient.Result sum(Hypergradient.Result a, Hypergradient.Result b) {
@@ -253,6 +320,14 @@ public final class Distiller {
                 Nd4j.write(adam.v(), out);
                 out.writeLong(adam.count());
             }
+            out.writeBoolean(best != null);
+            if (best != null) {
+                out.writeInt(bestIteration);
+                out.writeDouble(bestScore);
+                Nd4j.write(best.images(), out);
+                Nd4j.write(best.labels(), out);
+                Nd4j.write(best.rawLr(), out);
+            }
         } catch (IOException e) {
             throw new DistillException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -267,7 +342,8 @@ public final class Distiller {
     public void resume(Path file) {
         try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(
                 new java.io.BufferedInputStream(is))) {
-            if (in.readInt() != CHECKPOINT_MAGIC) {
+            int magic = in.readInt();
+            if (magic != CHECKPOINT_MAGIC && magic != CHECKPOINT_MAGIC_V1) {
                 throw new DistillException(file + ": not a distillation checkpoint");
             }
             int it = in.readInt();
@@ -283,6 +359,21 @@ public final class Distiller {
                 INDArray m = Nd4j.read(in);
                 INDArray v = Nd4j.read(in);
                 ((Adam) pair[1]).restore(m, v, in.readLong());
+            }
+            if (magic == CHECKPOINT_MAGIC && in.readBoolean()) {
+                int iteration = in.readInt();
+                double score = in.readDouble();
+                DistilledData saved = data.copy();
+                for (INDArray target : new INDArray[] {saved.images(), saved.labels(), saved.rawLr()}) {
+                    INDArray value = Nd4j.read(in);
+                    if (!java.util.Arrays.equals(value.shape(), target.shape())) {
+                        throw new DistillException(file + ": checkpoint shapes do not match this configuration");
+                    }
+                    target.assign(value);
+                }
+                best = saved;
+                bestScore = score;
+                bestIteration = iteration;
             }
             done = it;
             lastLoss = loss;

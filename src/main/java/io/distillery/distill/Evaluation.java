@@ -18,11 +18,13 @@ public final class Evaluation {
     static final double[] LR_GRID = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3};
 
     /**
-     * @param trained θ_T replayed from the fixed init (the model the package stands in for); from the first
-     *                evaluation init in random-init mode
+     * @param distilled the result ({@link Distiller#selected()}) on the test split
+     * @param last      the last state on the test split when validation selection picked another one, else null
+     * @param trained   θ_T replayed from the fixed init (the model the package stands in for); from the first
+     *                  evaluation init in random-init mode
      */
-    public record Report(Metrics.Summary distilled, Metrics.Summary randomReal, double randomRealLr, Metrics full,
-                         INDArray trained) {
+    public record Report(Metrics.Summary distilled, Metrics.Summary last, Metrics.Summary randomReal,
+                         double randomRealLr, Metrics full, INDArray trained) {
     }
 
     private Evaluation() {
@@ -44,9 +46,15 @@ public final class Evaluation {
         List<Metrics> distilled = new ArrayList<>();
         INDArray trained = null;
         for (INDArray theta0 : inits) {
-            INDArray thetaT = hyper.unroll(theta0, distiller.data()).castTo(outer.dataType()).dup();
+            INDArray thetaT = hyper.unroll(theta0, distiller.selected()).castTo(outer.dataType()).dup();
             trained = trained == null ? thetaT : trained;
             distilled.add(Metrics.evaluate(outer, thetaT, test));
+        }
+        List<Metrics> last = new ArrayList<>();
+        if (distiller.selected() != distiller.data()) {
+            for (INDArray theta0 : inits) {
+                last.add(Metrics.evaluate(outer, hyper.unroll(theta0, distiller.data()).castTo(outer.dataType()), test));
+            }
         }
 
         // Random real subsets: one draw per evaluation (at least 5), each paired with an init.
@@ -81,7 +89,8 @@ public final class Evaluation {
         }
         Metrics full = fullData(outer, inits.get(0).castTo(outer.dataType()).dup(), train, test, fullEpochs,
                 new SplittableRandom(Distiller.mix(cfg.seed(), -100)));
-        return new Report(Metrics.Summary.of(distilled), Metrics.Summary.of(real), bestLr, full, trained);
+        return new Report(Metrics.Summary.of(distilled), last.isEmpty() ? null : Metrics.Summary.of(last),
+                Metrics.Summary.of(real), bestLr, full, trained);
     }
 
     /** Real images of the distilled images' classes, hard labels, the distilled data's step layout. */

@@ -14,5 +14,12 @@ public interface ProgressListener {
 
     void onIteration(Progress progress);
 
+    /**
+     * A validation check of the distilled data (with {@link DistillConfig#selectEvery()}): its score (mean
+     * per-class recall on the validation split) at {@code iteration}, and whether it is the best so far.
+     */
+    default void onSelection(int iteration, double valScore, boolean best) {
+    }
+
     ProgressListener NONE = p -> { };
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.distillery.testsupport.SharedData;
+import io.distillery.testsupport.DistilledRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,8 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code distill} end to end on PneumoniaMNIST (a few iterations) and on bad input. */
+/**
+ * {@code distill} end to end on a PneumoniaMNIST subset with train, val and test splits (a few iterations; the
+ * subset keeps the evaluation's baselines quick) and on bad input.
+ */
 class DistillCommandTest {
+
+    private static String cohort() throws java.io.IOException {
+        return DistilledRun.get().cohort.toString();
+    }
 
     private static int run(StringWriter err, String... args) {
         return run(err, new StringWriter(), args);
@@ -32,10 +39,10 @@ class DistillCommandTest {
     @Test
     void writesTheDistilledSetAndEveryNamedMetric(@TempDir Path out) throws Exception {
         StringWriter err = new StringWriter();
-        int code = run(err, "distill", "--data", SharedData.data("medmnist/pneumoniamnist.npz").toString(),
+        int code = run(err, "distill", "--data", cohort(),
                 "--out", out.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3",
                 "--iterations", "2", "--batch", "16", "--distill-lr", "0.02", "--init", "fixed", "--labels", "soft",
-                "--seed", "3", "--full-epochs", "1");
+                "--seed", "3", "--full-epochs", "1", "--select-every", "1");
         assertEquals(0, code, err.toString());
         for (String f : new String[] {"distilled_images.png", "distilled_images.npy", "soft_labels.npy",
                 "learning_rates.npy", "model_spec.json", "metrics.json", "model.f32"}) {
@@ -47,6 +54,13 @@ class DistillCommandTest {
             assertTrue(m.has(k) && m.get(k).isNumber(), "metrics.json lacks " + k);
         }
         assertEquals(Files.size(out.resolve("model.f32")), m.get("model_bytes").asLong());
+        // Validation selection: the result is one of the two checked states, and both states' test numbers are there.
+        assertEquals(1, m.get("select_every").asInt());
+        int selected = m.get("selected_iteration").asInt();
+        assertTrue(selected == 1 || selected == 2, "selected iteration " + selected);
+        double score = m.get("val_balanced_accuracy_selected").asDouble();
+        assertTrue(score >= 0 && score <= 1, "validation score " + score);
+        assertTrue(m.get("acc_distilled_last").isNumber() && m.get("harmonic_mean_last").isNumber());
         assertEquals(1, m.get("acc_distilled_per_init").size(), "fixed init: one evaluated init");
         assertEquals(m.get("acc_distilled").asDouble(), m.get("acc_distilled_per_init").get(0).asDouble(), 0.0);
         assertTrue(m.get("compression_ratio").asDouble() < 0.05, "2 images + seed should be a few hundredths of LeNet");
@@ -59,7 +73,7 @@ class DistillCommandTest {
     @Test
     void randomInitWritesOneAccuracyPerUnseenInitWhoseMeanAndSdAreTheSummary(@TempDir Path out) throws Exception {
         StringWriter err = new StringWriter();
-        int code = run(err, "distill", "--data", SharedData.data("medmnist/pneumoniamnist.npz").toString(),
+        int code = run(err, "distill", "--data", cohort(),
                 "--out", out.toString(), "--images-per-step", "2", "--steps", "1", "--epochs", "3",
                 "--iterations", "2", "--batch", "16", "--init", "random", "--eval-inits", "3", "--seed", "1",
                 "--full-epochs", "1");
@@ -87,7 +101,7 @@ class DistillCommandTest {
     /** Re-evaluating a finished run (resume, no new iteration) writes valid JSON: no NaN where no time was spent. */
     @Test
     void resumingAFinishedRunWritesValidJson(@TempDir Path out) throws Exception {
-        String[] args = {"distill", "--data", SharedData.data("medmnist/pneumoniamnist.npz").toString(), "--out",
+        String[] args = {"distill", "--data", cohort(), "--out",
                 out.toString(), "--iterations", "1", "--batch", "16", "--checkpoint-every", "1", "--full-epochs", "0"};
         StringWriter err = new StringWriter();
         assertEquals(0, run(err, args), err.toString());

@@ -108,6 +108,71 @@ class DistillerTest {
                 "a different seed must give different data");
     }
 
+    /**
+     * Selection on the validation split checks every k iterations, keeps the best-scoring state (the earliest on a
+     * tie) as the result, survives a checkpoint, and leaves the trajectory itself untouched.
+     */
+    @Test
+    void validationSelectionKeepsTheBestCheckedStateAndDoesNotChangeTheTrajectory(@TempDir Path tmp) {
+        // A large outer lr so that the validation score moves (and need not peak at the last check).
+        DistillConfig plain = config(2, 16, 32, 1.0, 0.1);
+        DistillConfig selecting = plain.withSelectEvery(2);
+        ImageSet val = pneumonia.val();
+        Distiller a = new Distiller(plain, spec(pneumonia.train()));
+        a.run(pneumonia.train(), ProgressListener.NONE, 0, null);
+        Distiller b = new Distiller(selecting, spec(pneumonia.train()));
+        List<double[]> checks = new ArrayList<>();
+        b.run(pneumonia.train(), val, new ProgressListener() {
+            @Override
+            public void onIteration(Progress p) {
+            }
+
+            @Override
+            public void onSelection(int iteration, double valScore, boolean best) {
+                checks.add(new double[] {iteration, valScore, best ? 1 : 0});
+            }
+        }, 0, null);
+        System.out.println("validation checks (iteration, score, best): "
+                + checks.stream().map(java.util.Arrays::toString).toList());
+        assertArrayEquals(a.data().images().data().asDouble(), b.data().images().data().asDouble(),
+                "selection must not change the last state");
+        assertEquals(8, checks.size(), "checks at iterations 2, 4, ..., 16");
+        int argmax = 0;
+        for (int i = 0; i < checks.size(); i++) {
+            assertEquals(2.0 * (i + 1), checks.get(i)[0]);
+            argmax = checks.get(i)[1] > checks.get(argmax)[1] ? i : argmax;
+        }
+        assertEquals((int) checks.get(argmax)[0], b.selectedIteration());
+        // Measured with this seed: the best check is at iteration 12 of 16, so this run proves an earlier state kept.
+        assertTrue(b.selectedIteration() < 16, "the best check was the last one; the test no longer covers that case");
+        assertEquals(checks.get(argmax)[1], b.selectedScore(), 0.0);
+
+        // The selected state is the trajectory's state at that iteration, and it scores what the check reported.
+        Distiller upTo = new Distiller(plain.withIterations(b.selectedIteration()), spec(pneumonia.train()));
+        upTo.run(pneumonia.train(), ProgressListener.NONE, 0, null);
+        assertArrayEquals(upTo.data().images().data().asDouble(), b.selected().images().data().asDouble());
+        assertArrayEquals(upTo.data().rawLr().data().asDouble(), b.selected().rawLr().data().asDouble());
+        INDArray thetaT = b.hypergradient().unroll(Distiller.fixedInit(b.innerNetwork(), 42), b.selected())
+                .castTo(DataType.FLOAT);
+        assertEquals(b.selectedScore(), Metrics.evaluate(b.outerNetwork(), thetaT, val).balancedAccuracy(2), 1e-12);
+
+        // Resumed from a checkpoint after the first half, the run selects the same state.
+        Path ckpt = tmp.resolve("checkpoint.bin");
+        new Distiller(selecting.withIterations(8), spec(pneumonia.train()))
+                .run(pneumonia.train(), val, ProgressListener.NONE, 8, ckpt);
+        Distiller resumed = new Distiller(selecting, spec(pneumonia.train()));
+        resumed.resume(ckpt);
+        resumed.run(pneumonia.train(), val, ProgressListener.NONE, 0, null);
+        assertEquals(b.selectedIteration(), resumed.selectedIteration());
+        assertEquals(b.selectedScore(), resumed.selectedScore(), 0.0);
+        assertArrayEquals(b.selected().images().data().asDouble(), resumed.selected().images().data().asDouble());
+
+        DistillException noVal = org.junit.jupiter.api.Assertions.assertThrows(DistillException.class,
+                () -> new Distiller(selecting, spec(pneumonia.train())).run(pneumonia.train(), ProgressListener.NONE,
+                        0, null));
+        assertTrue(noVal.getMessage().contains("validation split"), noVal.getMessage());
+    }
+
     @Test
     void severalNetworksPerIterationAverageTheirHypergradientsOnOneRealBatch() {
         ImageSet train = pneumonia.train();
