@@ -31,16 +31,33 @@ import picocli.CommandLine;
 public final class DistillAndPackage {
     /**
      * What to distil and how; {@code sourceDicom} (may be null) adds the source headers to the audit's scan;
-     * {@code privacy} null runs the non-private method.
+     * {@code privacy} null runs the non-private method; {@code selectEvery} &gt; 0 keeps the state that scores best
+     * on the cohort's validation patients, checked every that many iterations ({@code distill --select-every}).
      */
     public record Settings(List<String> labels, int iterations, long seed, Path signingKey, Path sourceDicom,
-            Privacy privacy, boolean balancedBatch) {
+            Privacy privacy, boolean balancedBatch, int selectEvery) {
         public Settings {
+            // Refused at start, not at the first run.
             if (privacy != null && balancedBatch) {
-                // Refused at start, not at the first run: the DP accountant assumes Poisson sampling of the split.
+                // The DP accountant assumes Poisson sampling of the split.
                 throw new IllegalArgumentException("distillery.distillation.balanced-batch cannot be combined with"
                         + " dp-epsilon");
             }
+            if (privacy != null && selectEvery > 0) {
+                // A choice made on real validation images is a release the DP accounting does not cover.
+                throw new IllegalArgumentException("distillery.distillation.select-every cannot be combined with"
+                        + " dp-epsilon");
+            }
+            if (selectEvery < 0) {
+                throw new IllegalArgumentException("distillery.distillation.select-every must be 0 (off) or a number"
+                        + " of iterations, got " + selectEvery);
+            }
+        }
+
+        /** Without validation selection: the result is the last state. */
+        public Settings(List<String> labels, int iterations, long seed, Path signingKey, Path sourceDicom,
+                Privacy privacy, boolean balancedBatch) {
+            this(labels, iterations, seed, signingKey, sourceDicom, privacy, balancedBatch, 0);
         }
     }
 
@@ -103,6 +120,9 @@ public final class DistillAndPackage {
         }
         if (s.balancedBatch()) {
             args.add("--balanced-batch");
+        }
+        if (s.selectEvery() > 0) {
+            args.addAll(List.of("--select-every", Integer.toString(s.selectEvery())));
         }
         int rc = distill.execute(args.toArray(String[]::new));
         if (rc != 0) {

@@ -72,7 +72,7 @@ public class DistillationService {
         this.settings = new DistillAndPackage.Settings(config.labels(), config.iterations(), config.seed(),
                 Path.of(config.signingKey()), null, config.dpEpsilon()
                         .map(e -> new DistillAndPackage.Privacy(e, config.dpDelta(), config.dpClip())).orElse(null),
-                config.balancedBatch());
+                config.balancedBatch(), config.selectEvery());
         metrics.gauge("distillery.distillation.iteration", iteration);
         metrics.gauge("distillery.distillation.iterations", total);
         metrics.gauge("distillery.distillation.running", running);

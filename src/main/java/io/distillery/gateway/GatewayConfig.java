@@ -184,6 +184,13 @@ public final class GatewayConfig {
          */
         @WithDefault("false")
         boolean balancedBatch();
+
+        /**
+         * Every this many iterations, score the distilled data on the cohort's validation patients and keep the
+         * best state as the result ({@code distill --select-every}); 0 keeps the last state. Not with dp-epsilon.
+         */
+        @WithDefault("0")
+        int selectEvery();
     }
 
     /** Read by routes/pacs-pull.yaml; mapped so that a mistyped key is refused at start. */

@@ -26,6 +26,7 @@ class DistillAndPackagePrivacyTest {
     private static void cohort(Path npz, int train, int test) throws Exception {
         Random r = new Random(7);
         Npy.writeNpz(npz, Map.of("train_images", images(r, train), "train_labels", labels(train),
+                "val_images", images(r, test), "val_labels", labels(test),
                 "test_images", images(r, test), "test_labels", labels(test)));
     }
 
@@ -50,10 +51,13 @@ class DistillAndPackagePrivacyTest {
     }
 
     private static JsonNode distil(Path work, DistillAndPackage.Privacy privacy, boolean balanced) throws Exception {
+        return distil(work, new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
+                work.resolve("signing.key"), null, privacy, balanced));
+    }
+
+    private static JsonNode distil(Path work, DistillAndPackage.Settings s) throws Exception {
         java.nio.file.Files.createDirectories(work);
         cohort(work.resolve("cohort.npz"), 160, 20);
-        DistillAndPackage.Settings s = new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
-                work.resolve("signing.key"), null, privacy, balanced);
         DistillAndPackage.Run run = new DistillAndPackage.Run(work, null, null, null, null);
         return DistillAndPackage.distill(run, s, p -> { }).metrics();
     }
@@ -62,6 +66,17 @@ class DistillAndPackagePrivacyTest {
     void balancedBatchSettingReachesTheRun(@TempDir Path dir) throws Exception {
         assertTrue(distil(dir.resolve("on"), null, true).get("balanced_batch").asBoolean());
         assertFalse(distil(dir.resolve("off"), null, false).get("balanced_batch").asBoolean());
+    }
+
+    @Test
+    void validationSelectionSettingReachesTheRunAndIsRefusedWithPrivacy(@TempDir Path dir) throws Exception {
+        JsonNode m = distil(dir, new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
+                dir.resolve("signing.key"), null, null, false, 1));
+        assertEquals(1, m.get("select_every").asInt());
+        assertTrue(m.get("selected_iteration").asInt() >= 1, m.toString());
+        Exception e = assertThrows(IllegalArgumentException.class, () -> new DistillAndPackage.Settings(
+                List.of("a", "b"), 2, 0, Path.of("k"), null, new DistillAndPackage.Privacy(8, 1e-5, 1), false, 10));
+        assertTrue(e.getMessage().contains("select-every"), e.getMessage());
     }
 
     @Test
