@@ -13,6 +13,7 @@ import io.distillery.dicom.DicomException;
 import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
 import io.distillery.dicom.net.StoreScu;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +53,8 @@ class DicomProducersOrthancTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gatewayPort = ExternalProcess.freePort();
-        refusingPort = ExternalProcess.freePort();
+        gatewayPort = FreePorts.freePort();
+        refusingPort = FreePorts.freePort();
         orthanc = OrthancServer.start(Files.createDirectories(tmp.resolve("orthanc")),
                 Map.of("gateway", List.of("GW", "127.0.0.1", gatewayPort)));
         pacs = "ORTHANC@127.0.0.1:" + orthanc.dicomPort;
@@ -149,7 +150,7 @@ class DicomProducersOrthancTest {
     @Test
     void storeToNobodyFailsTheExchange() throws Exception {
         Exchange store = template.send("dicom:store?aet=GW&connectTimeout=2000&remote=NOBODY@127.0.0.1:"
-                + ExternalProcess.freePort(), e -> e.getIn().setBody(CT));
+                + FreePorts.freePort(), e -> e.getIn().setBody(CT));
         assertNotNull(store.getException());
         assertTrue(store.getException().getMessage().contains("not sent"), store.getException().getMessage());
     }

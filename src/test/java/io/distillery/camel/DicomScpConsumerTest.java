@@ -10,6 +10,7 @@ import io.distillery.dicom.Tag;
 import io.distillery.dicom.net.AssociationListener;
 import io.distillery.dicom.net.DuplicatePolicy;
 import io.distillery.dicom.net.StoredInstance;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import io.distillery.testsupport.SpoolLeftovers;
 import java.nio.file.Files;
@@ -52,14 +53,14 @@ class DicomScpConsumerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        okPort = ExternalProcess.freePort();
-        failingPort = ExternalProcess.freePort();
-        guardedPort = ExternalProcess.freePort();
-        rejectDuplicatesPort = ExternalProcess.freePort();
-        movePort = ExternalProcess.freePort();
-        vanishingPort = ExternalProcess.freePort();
-        moveHeaderRemovedPort = ExternalProcess.freePort();
-        moveNoFileStepPort = ExternalProcess.freePort();
+        okPort = FreePorts.freePort();
+        failingPort = FreePorts.freePort();
+        guardedPort = FreePorts.freePort();
+        rejectDuplicatesPort = FreePorts.freePort();
+        movePort = FreePorts.freePort();
+        vanishingPort = FreePorts.freePort();
+        moveHeaderRemovedPort = FreePorts.freePort();
+        moveNoFileStepPort = FreePorts.freePort();
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("listener", new AssociationListener() {
             @Override

@@ -3,6 +3,7 @@ package io.distillery.camel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -40,7 +41,7 @@ class DicomYamlRouteQuarkusTest {
                 Path dir = Files.createTempDirectory("dicom-yaml-route");
                 return Map.of(
                         "camel.main.routes-include-pattern", "classpath:routes-test/dicom-ingest.yaml",
-                        "distillery.test.scp-port", String.valueOf(ExternalProcess.freePort()),
+                        "distillery.test.scp-port", String.valueOf(FreePorts.freePort()),
                         "distillery.test.dir", dir.toString(),
                         "distillery.study-aggregation.jdbc-url", "jdbc:h2:file:" + dir.resolve("aggregation"),
                         // The gateway's ingest bean starts with the application: give it a store and a test secret.

@@ -1,7 +1,7 @@
 package io.distillery.camel;
 
+import io.distillery.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +50,5 @@ final class ExternalProcess {
                 String.valueOf(port)));
         Arrays.stream(files).map(Path::toString).forEach(cmd::add);
         return run(cmd);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

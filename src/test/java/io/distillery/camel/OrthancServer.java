@@ -3,6 +3,7 @@ package io.distillery.camel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distillery.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +36,8 @@ public final class OrthancServer implements AutoCloseable {
 
     private OrthancServer(Path dir, Map<String, Object> modalities) throws Exception {
         this.dir = dir;
-        this.httpPort = ExternalProcess.freePort();
-        this.dicomPort = ExternalProcess.freePort();
+        this.httpPort = FreePorts.freePort();
+        this.dicomPort = FreePorts.freePort();
         ObjectNode config = JSON.createObjectNode();
         config.put("Name", "distillery-test");
         config.put("StorageDirectory", dir.resolve("storage").toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distillery.dicom.Tag;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class StudyAggregationTest {
 
     @Test
     void eachStudyCompletesOnceAfterItsQuietPeriod() throws Exception {
-        int port = ExternalProcess.freePort();
+        int port = FreePorts.freePort();
         JdbcConnectionPool db = (JdbcConnectionPool) StudyAggregationRepositories.h2(tmp.resolve("aggregation"));
         CamelContext camel = gateway(db, port, 1500);
         try {
@@ -89,7 +90,7 @@ class StudyAggregationTest {
 
     @Test
     void partialStudiesSurviveARestart() throws Exception {
-        int port = ExternalProcess.freePort();
+        int port = FreePorts.freePort();
         Path dbFile = tmp.resolve("aggregation");
         JdbcConnectionPool db = (JdbcConnectionPool) StudyAggregationRepositories.h2(dbFile);
         CamelContext first = gateway(db, port, 3000);

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -72,15 +72,9 @@ class ScpStopTest {
         return spoolFiles();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void sigtermLeavesOnlyTheReceivedInstances() throws Exception {
-        int port = freePort();
+        int port = FreePorts.freePort();
         Process scp = start(port);
         try {
             store(port);
@@ -97,7 +91,7 @@ class ScpStopTest {
 
     @Test
     void theNextStartRemovesWhatAKilledReceiverLeft() throws Exception {
-        int port = freePort();
+        int port = FreePorts.freePort();
         Process killed = start(port);
         List<String> left;
         try {
@@ -109,7 +103,7 @@ class ScpStopTest {
             assertTrue(killed.waitFor(30, TimeUnit.SECONDS));
         }
         assertEquals(left, spoolFiles(), "SIGKILL leaves the spool files as they were");
-        int port2 = freePort();
+        int port2 = FreePorts.freePort();
         Process next = start(port2);
         try {
             List<String> now = spoolFiles();

@@ -1,7 +1,7 @@
 package io.distillery.gateway;
 
+import io.distillery.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +49,8 @@ final class GatewayProcess implements AutoCloseable {
                 }
             }
         }
-        int scp = freePort();
-        int http = freePort();
+        int scp = FreePorts.freePort();
+        int http = FreePorts.freePort();
         Map<String, String> all = new HashMap<>();
         all.put("DISTILLERY_SCP_PORT", Integer.toString(scp));
         all.put("QUARKUS_HTTP_PORT", Integer.toString(http));
@@ -99,12 +99,6 @@ final class GatewayProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -17,8 +17,8 @@ import io.distillery.labels.CsvManifestRule;
 import io.distillery.labels.Labeller;
 import io.distillery.store.JdbcSampleStore;
 import io.distillery.store.Sample;
+import io.distillery.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,9 +54,9 @@ class RouteOptionsRouteTest {
 
     @BeforeAll
     static void start() throws Exception {
-        defaultsPort = freePort();
-        researchPort = freePort();
-        brokenPort = freePort();
+        defaultsPort = FreePorts.freePort();
+        researchPort = FreePorts.freePort();
+        brokenPort = FreePorts.freePort();
         store = JdbcSampleStore.embedded(tmp.resolve("store"));
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("ingest", new RouteIngest(pipeline(store, NormalizeOptions.defaults(), Set.of())));
@@ -188,11 +188,5 @@ class RouteOptionsRouteTest {
             throw new IllegalStateException("storescu timed out");
         }
         return new Result(p.exitValue(), Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

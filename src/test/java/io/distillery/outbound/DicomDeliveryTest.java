@@ -9,7 +9,7 @@ import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
 import io.distillery.share.SharePackage;
 import io.distillery.store.StoreDataSources;
-import java.net.ServerSocket;
+import io.distillery.testsupport.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +104,7 @@ class DicomDeliveryTest {
     /** The PACS answers 0xC000 to every C-STORE: each attempt fails, and after the last one it is a dead letter. */
     @Test
     void aFailureStatusFromThePacsIsAFailureAndEndsAsADeadLetter() throws Exception {
-        int port = freePort();
+        int port = FreePorts.freePort();
         SharePackage p = TestPackages.make(tmp, "PKG-REFUSED", "IM0016.dcm");
         try (OutboundHarness gw = cstoreTo("REFUSER@127.0.0.1:" + port)) {
             gw.camel.addRoutes(new RouteBuilder() {
@@ -132,7 +132,7 @@ class DicomDeliveryTest {
     /** Nobody listens at first (connection refused); the PACS comes up before the retry, which then succeeds. */
     @Test
     void aPacsThatIsDownAndThenUpGetsThePackageOnARetry() throws Exception {
-        int port = freePort();
+        int port = FreePorts.freePort();
         SharePackage p = TestPackages.make(tmp, "PKG-LATE", "IM0017.dcm", "IM0018.dcm");
         Set<String> received = ConcurrentHashMap.newKeySet();
         try (OutboundHarness gw = cstoreTo("LATEPACS@127.0.0.1:" + port)) {
@@ -166,12 +166,6 @@ class DicomDeliveryTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             }).toList();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

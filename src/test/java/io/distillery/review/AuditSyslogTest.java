@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.distillery.store.StoreDataSources;
+import io.distillery.testsupport.FreePorts;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,8 +38,8 @@ class AuditSyslogTest {
 
     @BeforeEach
     void startRsyslog() throws Exception {
-        tcpPort = Rsyslogd.freePort();
-        udpPort = Rsyslogd.freePort();
+        tcpPort = FreePorts.freePort();
+        udpPort = FreePorts.freePort();
         rsyslog = Rsyslogd.start(dir, List.of(), List.of(
                 "module(load=\"imtcp\")",
                 "module(load=\"imudp\")",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.distillery.store.StoreDataSources;
+import io.distillery.testsupport.FreePorts;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class AuditSyslogTlsTest {
                 || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/rsyslog/lmnsd_gtls.so")),
                 "install Debian's rsyslog-gnutls (see .ci/run)");
         makeCertificates();
-        port = Rsyslogd.freePort();
+        port = FreePorts.freePort();
         rsyslog = Rsyslogd.start(dir, List.of(
                 "  DefaultNetstreamDriver=\"gtls\"",
                 "  DefaultNetstreamDriverCAFile=\"" + dir.resolve("ca.pem") + "\"",

@@ -10,6 +10,7 @@ import io.distillery.dicom.Attributes;
 import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
 import io.distillery.dicom.VR;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.io.IOException;
 import java.net.URI;
@@ -66,11 +67,11 @@ class PacsInteropTest {
                 null);
 
         boolean ns = Netns.available();
-        int dicomPeer = Peers.freePort();
-        int httpPeer = Peers.freePort();
-        int dicomHost = ns ? Peers.freePort() : dicomPeer;
-        httpPort = ns ? Peers.freePort() : httpPeer;
-        int scpInsidePort = ns ? Peers.freePort() : ourScp.port();
+        int dicomPeer = FreePorts.freePort();
+        int httpPeer = FreePorts.freePort();
+        int dicomHost = ns ? FreePorts.freePort() : dicomPeer;
+        httpPort = ns ? FreePorts.freePort() : httpPeer;
+        int scpInsidePort = ns ? FreePorts.freePort() : ourScp.port();
         Path db = Files.createDirectories(tmp.resolve("orthanc-db"));
         String config = """
                 {

@@ -1,7 +1,7 @@
 package io.distillery.dicom.net;
 
+import io.distillery.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +60,6 @@ final class Peers implements AutoCloseable {
         pb.environment().put("TCP_NODELAY", "1");
         pb.redirectErrorStream(true);
         return pb;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     static boolean installed(String tool) {

@@ -14,6 +14,7 @@ import io.distillery.dicom.SopClasses;
 import io.distillery.dicom.Tag;
 import io.distillery.dicom.TransferSyntax;
 import io.distillery.dicom.VR;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import io.distillery.testsupport.SpoolLeftovers;
 import java.io.DataInputStream;
@@ -424,8 +425,8 @@ class StorageScpInteropTest {
     void storeScuToStorescpReportsEveryStatus() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("storescp-out"));
         Path socks = Files.createTempDirectory(Path.of("/tmp"), "dn");
-        int peerPort = Peers.freePort();
-        int hostPort = Netns.available() ? Peers.freePort() : peerPort;
+        int peerPort = FreePorts.freePort();
+        int hostPort = Netns.available() ? FreePorts.freePort() : peerPort;
         Netns.start(peers, "storescp", socks, List.of(new Netns.Forward(peerPort, hostPort)), List.of(),
                 "storescp", "-aet", "DCMTK", "-od", out.toString(), "+xa", "" + peerPort);
         Peers.awaitEcho("DCMTK", hostPort, 20);

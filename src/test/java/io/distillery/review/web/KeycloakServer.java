@@ -1,10 +1,10 @@
 package io.distillery.review.web;
 
+import io.distillery.testsupport.FreePorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,8 +45,8 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
                     + ": run the test through Maven (process-test-resources unpacks org.keycloak:keycloak-quarkus-dist)");
         }
         try {
-            int keycloakPort = freePort();
-            int appPort = freePort();
+            int keycloakPort = FreePorts.freePort();
+            int appPort = FreePorts.freePort();
             String appUrl = "http://127.0.0.1:" + appPort;
             String password = secret();
             String clientSecret = secret();
@@ -134,12 +134,6 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
                 process.destroyForcibly();
             }
             process = null;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
