@@ -63,6 +63,13 @@ class GatewayConfigTest {
     }
 
     @Test
+    void validationSelectionIsOffUnlessSet() throws IOException {
+        assertEquals(0, config(Map.of()).getConfigMapping(GatewayConfig.Distillation.class).selectEvery());
+        assertEquals(25, config(Map.of("distillery.distillation.select-every", "25"))
+                .getConfigMapping(GatewayConfig.Distillation.class).selectEvery());
+    }
+
+    @Test
     void mistypedGatewayKeyIsRefusedByName() {
         Exception e = assertThrows(Exception.class, () -> config(Map.of("distillery.scp.prot", "104")));
         assertTrue(e.getMessage().contains("distillery.scp.prot"), e.getMessage());
