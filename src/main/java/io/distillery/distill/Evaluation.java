@@ -19,7 +19,8 @@ public final class Evaluation {
 
     /**
      * @param distilled the result ({@link Distiller#selected()}) on the test split
-     * @param last      the last state on the test split when validation selection picked another one, else null
+     * @param last      the last state on the test split when validation selection is on (to show what it changed),
+     *                  else null
      * @param trained   θ_T replayed from the fixed init (the model the package stands in for); from the first
      *                  evaluation init in random-init mode
      */
