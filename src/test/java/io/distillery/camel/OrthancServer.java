@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distillery.testsupport.FreePorts;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -34,10 +36,10 @@ public final class OrthancServer implements AutoCloseable {
     private final Process process;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private OrthancServer(Path dir, Map<String, Object> modalities) throws Exception {
+    private OrthancServer(Path dir, Map<String, Object> modalities, int httpPort, int dicomPort) throws Exception {
         this.dir = dir;
-        this.httpPort = FreePorts.freePort();
-        this.dicomPort = FreePorts.freePort();
+        this.httpPort = httpPort;
+        this.dicomPort = dicomPort;
         ObjectNode config = JSON.createObjectNode();
         config.put("Name", "distillery-test");
         config.put("StorageDirectory", dir.resolve("storage").toString());
@@ -60,7 +62,36 @@ public final class OrthancServer implements AutoCloseable {
 
     /** Starts Orthanc; {@code modalities} maps a name to [AET, host, port] (C-MOVE destinations). */
     public static OrthancServer start(Path dir, Map<String, Object> modalities) throws Exception {
-        return new OrthancServer(dir, modalities);
+        return start(dir, modalities, () -> {
+            try {
+                return FreePorts.freePort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** As {@link #start(Path, Map)}, taking its ports from {@code ports}. */
+    static OrthancServer start(Path dir, Map<String, Object> modalities, IntSupplier ports) throws Exception {
+        // Orthanc binds every address and only learns at start whether its ports are still free: another process
+        // may take a probed port before Orthanc binds it. It then exits saying so; try again on fresh ports.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new OrthancServer(dir, modalities, ports.getAsInt(), ports.getAsInt());
+            } catch (PortInUseException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.err.println("Orthanc: " + e.getMessage() + "; starting again on other ports");
+            }
+        }
+    }
+
+    /** Orthanc exited because a port it was given was taken meanwhile. */
+    static final class PortInUseException extends IllegalStateException {
+        PortInUseException(String message) {
+            super(message);
+        }
     }
 
     static Path plugin() {
@@ -76,7 +107,12 @@ public final class OrthancServer implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Orthanc exited: " + Files.readString(dir.resolve("orthanc.log")));
+                String log = Files.readString(dir.resolve("orthanc.log"));
+                if (log.contains("already in use")) {
+                    throw new PortInUseException("Orthanc exited, port " + httpPort + " or " + dicomPort
+                            + " already in use");
+                }
+                throw new IllegalStateException("Orthanc exited: " + log);
             }
             try {
                 if (get("/system").has("Version")) {
@@ -86,6 +122,7 @@ public final class OrthancServer implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
+        process.destroyForcibly();
         throw new IllegalStateException("Orthanc did not come up: " + Files.readString(dir.resolve("orthanc.log")));
     }
 

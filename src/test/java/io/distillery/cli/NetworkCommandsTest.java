@@ -3,11 +3,11 @@ package io.distillery.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +23,7 @@ class NetworkCommandsTest {
     private Thread scp;
 
     private int startScp(Path dir, String... extra) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.freePort();
         String[] args = new String[] {"dicom", "scp", "--aet", "CLISCP", "--port", "" + port, "--dir", dir.toString(),
                 "--min-free-mb", "0"};
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))

@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,10 +39,7 @@ class OrthancAcceptsDeidentifiedTest {
 
     @Test
     void orthancStoresEveryDeidentifiedSample(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.freePort();
         Path config = dir.resolve("orthanc.json");
         Files.writeString(config, """
                 {"Name": "deid-test", "HttpPort": %d, "DicomServerEnabled": false, "RemoteAccessAllowed": false,

@@ -1,9 +1,9 @@
 package io.distillery.gateway;
 
+import io.distillery.testsupport.FreePorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,9 +17,9 @@ public class GatewayTestProfile implements QuarkusTestProfile {
     static final int PORT;
 
     static {
-        try (ServerSocket s = new ServerSocket(0)) {
+        try {
             DIR = Files.createTempDirectory("gateway-test");
-            PORT = s.getLocalPort();
+            PORT = FreePorts.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

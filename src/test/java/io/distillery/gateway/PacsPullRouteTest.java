@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.distillery.camel.OrthancServer;
 import io.distillery.store.JdbcSampleStore;
+import io.distillery.testsupport.FreePorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,7 +13,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,9 +35,9 @@ class PacsPullRouteTest {
             ModalityIngestRouteTest.SAMPLES.resolve("IM0121.dcm"), ModalityIngestRouteTest.SAMPLES.resolve("IM0122.dcm"));
 
     static {
-        try (ServerSocket s = new ServerSocket(0)) {
+        try {
             DIR = Files.createTempDirectory("pacs-pull-test");
-            PORT = s.getLocalPort();
+            PORT = FreePorts.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,6 +77,8 @@ class PacsPullRouteTest {
                     orthanc.upload(f);
                 }
             } catch (Exception e) {
+                // Quarkus reports a failed test resource only as InvocationTargetException: say the cause here
+                System.err.println("PacsPullRouteTest: cannot start Orthanc: " + e);
                 throw new IllegalStateException("cannot start Orthanc: " + e.getMessage(), e);
             }
             return Map.of("distillery.pacs.remote", "ORTHANC@127.0.0.1:" + orthanc.dicomPort);

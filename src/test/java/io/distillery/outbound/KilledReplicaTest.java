@@ -8,8 +8,8 @@ import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
 import io.distillery.review.ReviewQueue;
 import io.distillery.share.SharePackage;
+import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.PostgresServer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +37,7 @@ class KilledReplicaTest {
 
     @Test
     void aReplicaKilledMidDeliveryIsTakenOverAndTheDeliveryCompletes() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.freePort();
         AtomicBoolean holdFirst = new AtomicBoolean(true);
         CountDownLatch firstArrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distillery.review.ReviewQueue;
 import io.distillery.share.SharePackage;
+import io.distillery.testsupport.FreePorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -13,7 +14,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +35,9 @@ class OutboundQuarkusTest {
         static final int PORT;
 
         static {
-            try (ServerSocket s = new ServerSocket(0)) {
+            try {
                 DIR = Files.createTempDirectory("outbound-quarkus");
-                PORT = s.getLocalPort();
+                PORT = FreePorts.freePort();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

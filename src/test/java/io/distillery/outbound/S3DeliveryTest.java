@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.distillery.share.SharePackage;
 import io.distillery.store.StoreDataSources;
+import io.distillery.testsupport.FreePorts;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,9 +60,7 @@ class S3DeliveryTest {
         db = StoreDataSources.pooled(StoreDataSources.embeddedUrl(tmp.resolve("store")), "distillery", null, 4);
         blobs = ContextBuilder.newBuilder("transient").credentials("unused", "unused").build(BlobStoreContext.class);
         blobs.getBlobStore().createContainerInLocation(null, BUCKET);
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = FreePorts.freePort();
         s3 = startS3();
     }
 

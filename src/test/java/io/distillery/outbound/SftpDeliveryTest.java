@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.distillery.share.SharePackage;
 import io.distillery.store.StoreDataSources;
-import java.net.ServerSocket;
+import io.distillery.testsupport.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -43,9 +43,7 @@ class SftpDeliveryTest {
     void start() throws Exception {
         db = StoreDataSources.pooled(StoreDataSources.embeddedUrl(tmp.resolve("store")), "distillery", null, 4);
         root = Files.createDirectories(tmp.resolve("sftp-root"));
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = FreePorts.freePort();
         sshd = startSshd();
         PublicKey hostKey = sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
         knownHosts = tmp.resolve("known_hosts");

@@ -1,7 +1,6 @@
 package io.distillery.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -44,10 +43,7 @@ public final class PostgresServer implements AutoCloseable {
         Path bin = binaries();
         Path dir = Files.createTempDirectory("pg-test");
         run(List.of("chown", "postgres:postgres", dir.toString()));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.freePort();
         runAsPostgres(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
                 "--auth=trust", "-E", "UTF8", "--no-sync");
         runAsPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-l",

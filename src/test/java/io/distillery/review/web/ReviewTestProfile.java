@@ -1,9 +1,9 @@
 package io.distillery.review.web;
 
+import io.distillery.testsupport.FreePorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +25,9 @@ public class ReviewTestProfile implements QuarkusTestProfile {
     static final int SCP_PORT;
 
     static {
-        try (ServerSocket s = new ServerSocket(0)) {
+        try {
             DIR = Files.createTempDirectory("review-test");
-            SCP_PORT = s.getLocalPort();
+            SCP_PORT = FreePorts.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
