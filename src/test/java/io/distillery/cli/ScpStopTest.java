@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distillery.testsupport.ChildJvm;
 import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.SharedData;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,10 +31,8 @@ class ScpStopTest {
     Path dir;
 
     private Process start(int port) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, Main.class.getName(), "dicom", "scp", "--aet", "STOPSCP", "--port", "" + port, "--dir",
-                dir.toString(), "--min-free-mb", "0", "--no-fsync").redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(ChildJvm.command(Main.class, "dicom", "scp", "--aet", "STOPSCP", "--port",
+                "" + port, "--dir", dir.toString(), "--min-free-mb", "0", "--no-fsync")).redirectErrorStream(true).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream()));
         StringBuilder said = new StringBuilder();
         for (String line; (line = r.readLine()) != null; ) {

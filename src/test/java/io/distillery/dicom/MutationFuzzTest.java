@@ -3,9 +3,9 @@ package io.distillery.dicom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distillery.testsupport.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,9 +32,8 @@ class MutationFuzzTest {
             }
         }
         files.sort(Comparator.naturalOrder());
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                MutationFuzzer.class.getName(), Long.toString(SEED), Integer.toString(CASES)));
+        List<String> cmd = new ArrayList<>(ChildJvm.command(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
+                MutationFuzzer.class, Long.toString(SEED), Integer.toString(CASES)));
         cmd.addAll(files);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

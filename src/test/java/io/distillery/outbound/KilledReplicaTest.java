@@ -8,6 +8,7 @@ import io.distillery.dicom.DicomFile;
 import io.distillery.dicom.Tag;
 import io.distillery.review.ReviewQueue;
 import io.distillery.share.SharePackage;
+import io.distillery.testsupport.ChildJvm;
 import io.distillery.testsupport.FreePorts;
 import io.distillery.testsupport.PostgresServer;
 import java.nio.file.Files;
@@ -66,9 +67,7 @@ class KilledReplicaTest {
             queue.approve(p.id(), p.manifestSha256(), "alice", null);
 
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/killed?user=postgres";
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), ReplicaMain.class.getName(), url,
-                    "PACS@127.0.0.1:" + port)
+            Process child = new ProcessBuilder(ChildJvm.command(ReplicaMain.class, url, "PACS@127.0.0.1:" + port))
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
             try {
                 assertTrue(firstArrived.await(60, TimeUnit.SECONDS),

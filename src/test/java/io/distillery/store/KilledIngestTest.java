@@ -3,6 +3,7 @@ package io.distillery.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distillery.testsupport.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
@@ -42,9 +43,8 @@ class KilledIngestTest {
     @Test
     void noAcknowledgedSampleIsLostAndNoneIsHalfWritten() throws Exception {
         Path db = tmp.resolve("db");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, KilledIngestTest.class.getName(), db.toString()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(ChildJvm.command(KilledIngestTest.class, db.toString()))
+                .redirectErrorStream(true).start();
         List<String> acked = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
