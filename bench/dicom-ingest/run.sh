@@ -25,7 +25,8 @@
 #        [OUT_BASE=dir]: where the receivers write (default WORKDIR), e.g. /dev/shm to take the disk out of the
 #        comparison
 #        [INTERLEAVE=1]: all receivers of a row run at once on their own ports and the passes alternate between
-#        them (default PASSES=5); each pass is also given as a ratio to storescp's rate in the same pass
+#        them (default PASSES=5); each pass is also given as a ratio to storescp's rate in the same pass, and each
+#        receiver's CPU time (user + system, children included) per instance as the median over the passes
 #        (prints a markdown table; needs dcmtk, orthanc, bc, a JDK, maven)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -143,6 +144,10 @@ JSON
 }
 
 now() { date +%s.%N; }
+# CPU time a receiver process has used, in clock ticks: user + system, its own and that of its reaped children
+# (storescp --fork serves each association in a child).
+cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $(( s[11] + s[12] + s[13] + s[14] )); }
+CLK_TCK=$(getconf CLK_TCK)
 
 send_batch() { # size mode
   if [ "$2" = "1" ]; then
@@ -185,31 +190,35 @@ measure() { # receiver size mode warm-up-passes -> prints a table row
 # INTERLEAVE=1: every receiver of the row runs at once, each on its own port, and the passes alternate between them
 # (pass 1 to each receiver in turn, then pass 2, the order rotated every pass), so that a slow spell of the shared
 # machine hits every receiver alike; two columns give each pass's rate divided by storescp's pass of the same turn
-# and the median of those ratios.
+# and the median of those ratios; one more the receiver's CPU time (user + system, children included) per instance,
+# median over the passes: with 8 senders on 2 cores, CPU per instance decides the rate.
 measure_interleaved() { # size mode warm-up-passes -> prints one table row per receiver
-  local receivers=(${RECEIVERS:-ours-nofsync camel-nofsync storescp}) passes="${PASSES:-5}" i r pass n t0 t1 k
-  local -A port rates secs verdict
+  local receivers=(${RECEIVERS:-ours-nofsync camel-nofsync storescp}) passes="${PASSES:-5}" i r pass n t0 t1 c0 k
+  local -A port rates secs verdict pid cpu
   n=$(ls "$WORK/data/$1" | wc -l)
   for i in "${!receivers[@]}"; do
     r=${receivers[$i]}
     case "$r" in orthanc) echo "INTERLEAVE does not support orthanc" >&2; exit 1 ;; esac
     port[$r]=$((11112 + i)); PORT=${port[$r]}
-    start_receiver "$r" "$OUT_BASE/out-$r" "$3"; READY_OF[$r]=$READY
+    start_receiver "$r" "$OUT_BASE/out-$r" "$3"; READY_OF[$r]=$READY; pid[$r]=${PIDS[-1]}
   done
   for pass in $(seq 1 "$passes"); do
     for k in $(seq 0 $((${#receivers[@]} - 1))); do
       r=${receivers[$(( (k + pass - 1) % ${#receivers[@]} ))]}; PORT=${port[$r]}
-      t0=$(now); send_batch "$1" "$2"; t1=$(now)
+      c0=$(cpu_ticks "${pid[$r]}"); t0=$(now); send_batch "$1" "$2"; t1=$(now)
       rates[$r:$pass]=$(echo "$n / ($t1 - $t0)" | bc -l)
       secs[$r:$pass]=$(echo "$t1 - $t0" | bc -l)
       v=$(java -cp "$CP" Verify "$WORK/data/$1" "$OUT_BASE/out-$r" || true)
+      # read after Verify: storescp has reaped its children by then, and a JVM's compiler threads have finished
+      # what the pass gave them (both are the receiver's cost of the pass)
+      cpu[$r:$pass]=$(( ($(cpu_ticks "${pid[$r]}") - c0) * 1000000 / CLK_TCK / n ))
       [ "$v" = "ok $n" ] || verdict[$r]="pass $pass: $v"
       find "$OUT_BASE/out-$r" -mindepth 1 -maxdepth 1 -type f ! -name '.*' -delete
     done
   done
   stop_receiver
   for r in "${receivers[@]}"; do
-    local each="" ratios="" median_rate median_secs median_ratio="-"
+    local each="" ratios="" median_rate median_secs median_ratio="-" median_cpu
     for pass in $(seq 1 "$passes"); do
       each+="$(printf '%.0f ' "${rates[$r:$pass]}")"
       [ -n "${rates[storescp:$pass]:-}" ] && ratios+="$(printf '%.2f ' "$(echo "${rates[$r:$pass]} / ${rates[storescp:$pass]}" | bc -l)")"
@@ -217,8 +226,10 @@ measure_interleaved() { # size mode warm-up-passes -> prints one table row per r
     median_rate=$(for pass in $(seq 1 "$passes"); do echo "${rates[$r:$pass]}"; done | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
     median_secs=$(for pass in $(seq 1 "$passes"); do echo "${secs[$r:$pass]}"; done | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
     [ -n "$ratios" ] && median_ratio=$(printf '%s\n' $ratios | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
-    printf '| %s | %s | %s | %d | %d | %.2f | %.0f | %s| %s| **%s** | %.1f | %s |\n' "$r" "$1" "$2" "$((200 * $3))" "$n" \
-      "$median_secs" "$median_rate" "$each" "${ratios:--}" "$median_ratio" "${READY_OF[$r]}" "${verdict[$r]:-ok $n x $passes}"
+    median_cpu=$(for pass in $(seq 1 "$passes"); do echo "${cpu[$r:$pass]}"; done | sort -g | sed -n "$(( (passes + 1) / 2 ))p")
+    printf '| %s | %s | %s | %d | %d | %.2f | %.0f | %s| %s| **%s** | %d | %.1f | %s |\n' "$r" "$1" "$2" "$((200 * $3))" "$n" \
+      "$median_secs" "$median_rate" "$each" "${ratios:--}" "$median_ratio" "$median_cpu" "${READY_OF[$r]}" \
+      "${verdict[$r]:-ok $n x $passes}"
     rm -rf "$OUT_BASE/out-$r"
   done
   PORT=11112
@@ -229,8 +240,8 @@ echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "${INTERLEAVE:-}" ]; then
   case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
   echo "interleaved: all receivers of a row run at once, passes alternate between them (${PASSES:-5} passes each)"
-  echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ÷ storescp, each pass | ÷ storescp, median | ready after (s) | verified (count + SHA-256) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ÷ storescp, each pass | ÷ storescp, median | receiver CPU per instance (µs, median) | ready after (s) | verified (count + SHA-256) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for size in ${SIZES:-small large}; do
     for mode in ${SENDERS:-1 8}; do
       for warmup in ${WARMUPS:-${WARMUP:-1}}; do
