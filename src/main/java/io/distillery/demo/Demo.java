@@ -135,7 +135,7 @@ public final class Demo {
             String[] stages = {"[2/5] ", "      ", "[3/5] ", "[4/5] "};
             AtomicInteger stage = new AtomicInteger();
             run = DistillAndPackage.run(store, s.out(), new DistillAndPackage.Settings(List.of("normal", "pneumonia"),
-                    s.iterations(), s.seed(), s.out().resolve("keys").resolve("signing.key"), s.samples(), null, false),
+                    s.iterations(), s.seed(), s.out().resolve("keys").resolve("signing.key"), s.samples(), null, true),
                     line -> log.println(stages[Math.min(stage.getAndIncrement(), stages.length - 1)] + line),
                     p -> {
                         progress("distill", p.iteration(), p.total());

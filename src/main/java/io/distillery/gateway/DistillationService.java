@@ -69,13 +69,24 @@ public class DistillationService {
         this.lease = new DistillationLease(dataSource, Clock.systemUTC());
         this.replica = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("replica") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        this.settings = new DistillAndPackage.Settings(config.labels(), config.iterations(), config.seed(),
-                Path.of(config.signingKey()), null, config.dpEpsilon()
-                        .map(e -> new DistillAndPackage.Privacy(e, config.dpDelta(), config.dpClip())).orElse(null),
-                config.balancedBatch(), config.selectEvery());
+        this.settings = settings(config);
         metrics.gauge("distillery.distillation.iteration", iteration);
         metrics.gauge("distillery.distillation.iterations", total);
         metrics.gauge("distillery.distillation.running", running);
+    }
+
+    /**
+     * The run's settings from the configuration. Balanced real batches are the default: on the gateway's own
+     * configuration (2 images, 400 iterations) they raised PneumoniaMNIST's mean accuracy over five seeds from 83.3%
+     * to 85.0% and the sensitivity/specificity harmonic mean from 0.75 to 0.83 (README, Distillation). DP mode
+     * turns that default off, since its accountant assumes Poisson sampling.
+     */
+    static DistillAndPackage.Settings settings(GatewayConfig.Distillation config) {
+        DistillAndPackage.Privacy privacy = config.dpEpsilon()
+                .map(e -> new DistillAndPackage.Privacy(e, config.dpDelta(), config.dpClip())).orElse(null);
+        return new DistillAndPackage.Settings(config.labels(), config.iterations(), config.seed(),
+                Path.of(config.signingKey()), null, privacy, config.balancedBatch().orElse(privacy == null),
+                config.selectEvery());
     }
 
     /**

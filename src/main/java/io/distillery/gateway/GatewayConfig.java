@@ -179,11 +179,11 @@ public final class GatewayConfig {
         double dpClip();
 
         /**
-         * Every real batch of the outer loop holds equally many images of each label (for imbalanced cohorts;
-         * {@code distill --balanced-batch}). Not with dp-epsilon.
+         * Every real batch of the outer loop holds equally many images of each label ({@code distill
+         * --balanced-batch}). Unset: on, unless dp-epsilon is set (the DP accountant assumes Poisson sampling);
+         * true together with dp-epsilon is refused at start.
          */
-        @WithDefault("false")
-        boolean balancedBatch();
+        java.util.Optional<Boolean> balancedBatch();
 
         /**
          * Every this many iterations, score the distilled data on the cohort's validation patients and keep the

@@ -55,11 +55,20 @@ class GatewayConfigTest {
         assertEquals(1.0, d.dpClip());
     }
 
+    private static DistillAndPackage.Settings settings(Map<String, String> overrides) throws IOException {
+        return DistillationService.settings(config(overrides).getConfigMapping(GatewayConfig.Distillation.class));
+    }
+
     @Test
-    void balancedBatchesAreOffUnlessSet() throws IOException {
-        assertFalse(config(Map.of()).getConfigMapping(GatewayConfig.Distillation.class).balancedBatch());
-        assertTrue(config(Map.of("distillery.distillation.balanced-batch", "true"))
-                .getConfigMapping(GatewayConfig.Distillation.class).balancedBatch());
+    void balancedBatchesAreOnUnlessSetOffOrPrivate() throws IOException {
+        assertTrue(settings(Map.of()).balancedBatch());
+        assertFalse(settings(Map.of("distillery.distillation.balanced-batch", "false")).balancedBatch());
+        DistillAndPackage.Settings dp = settings(Map.of("distillery.distillation.dp-epsilon", "8"));
+        assertFalse(dp.balancedBatch());
+        assertEquals(8.0, dp.privacy().epsilon());
+        Exception e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of(
+                "distillery.distillation.dp-epsilon", "8", "distillery.distillation.balanced-batch", "true")));
+        assertTrue(e.getMessage().contains("distillery.distillation.balanced-batch"), e.getMessage());
     }
 
     @Test
