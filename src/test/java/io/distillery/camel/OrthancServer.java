@@ -126,7 +126,8 @@ public final class OrthancServer implements AutoCloseable {
         throw new IllegalStateException("Orthanc did not come up: " + Files.readString(dir.resolve("orthanc.log")));
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    /** GET of a REST path, parsed; an error status is an IOException. */
+    public JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> rsp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (rsp.statusCode() != 200) {
@@ -142,13 +143,25 @@ public final class OrthancServer implements AutoCloseable {
                 .map(i -> instances.get(i).path("MainDicomTags").path("SOPInstanceUID").asText()).toList();
     }
 
-    /** Uploads a Part 10 file through the REST API (to seed the PACS for retrieve tests). */
-    public void upload(Path file) throws IOException, InterruptedException {
-        HttpResponse<String> rsp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                + "/instances")).POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+    /**
+     * Stores a Part 10 file through the REST API (to seed the PACS for retrieve tests) and returns Orthanc's answer
+     * (its {@code ID}, {@code Status}).
+     */
+    public JsonNode upload(Path file) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/instances"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpResponse<String> rsp;
+        try {
+            rsp = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException staleConnection) {
+            // The JDK client may reuse a keep-alive connection Orthanc has just closed ("header parser received no
+            // bytes"); storing the same instance again is idempotent in Orthanc, so send once more.
+            rsp = client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (rsp.statusCode() != 200) {
             throw new IOException("upload " + file + ": HTTP " + rsp.statusCode() + " " + rsp.body());
         }
+        return JSON.readTree(rsp.body());
     }
 
     @Override
