@@ -22,7 +22,10 @@
 #        warm-up, each pass verified and the received files removed before the next; the row gives the median
 #        pass and every pass's rate (not for orthanc); "ready after": seconds from the receiver's launch to its
 #        port accepting connections
-#        [OUT_BASE=dir]: where the receivers write (default WORKDIR), e.g. /dev/shm to take the disk out of the
+#        [OUT_FS=auto|ext4|host]: where the receivers write: auto (default) = a fresh journaled ext4 on a loop
+#        device when run as root, else WORKDIR's file system; ext4 = the loop file system or fail; host = WORKDIR's
+#        file system (this machine's: ext4 without a journal, see below)
+#        [OUT_BASE=dir]: where the receivers write, overriding OUT_FS, e.g. /dev/shm to take the disk out of the
 #        comparison
 #        [INTERLEAVE=1]: all receivers of a row run at once on their own ports and the passes alternate between
 #        them (default PASSES=5); each pass is also given as a ratio to storescp's rate in the same pass, and each
@@ -53,11 +56,34 @@ if [ "${1:-}" != "--inside" ]; then
       d="$WORK/data/$size-split/$((i % 8))"; mkdir -p "$d"; ln -sf "$f" "$d/"; i=$((i + 1))
     done
   done
-  if unshare --net true 2>/dev/null; then
-    exec unshare --net bash "$0" --inside "$WORK"
+  # Where the receivers write. This machine's disk is ext4 without a journal, and there every file creation scans
+  # the inode group's recently deleted inodes (kernel: find_inode_bit -> recently_deleted, done only without a
+  # journal): 500-1,000 us per create in a directory whose group saw many deletions in the last minute, 40-60 us in
+  # another, so a receiver's rate depended on where its directory happened to land. By default (OUT_FS=auto, as
+  # root with a free loop device) every receiver writes to one fresh journaled ext4 made for the run, as a
+  # production disk would be; OUT_FS=host writes to WORKDIR's file system as before; OUT_BASE=dir picks a directory.
+  MOUNTED=""
+  if [ -z "${OUT_BASE:-}" ] && [ "${OUT_FS:-auto}" != host ]; then
+    if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && losetup -f >/dev/null 2>&1; then
+      umount "$WORK/out-fs" 2>/dev/null || true
+      rm -f "$WORK/out-fs.img"; truncate -s 4G "$WORK/out-fs.img"; mkfs.ext4 -q -F "$WORK/out-fs.img"
+      mkdir -p "$WORK/out-fs"; mount -o loop "$WORK/out-fs.img" "$WORK/out-fs"
+      export OUT_BASE="$WORK/out-fs"; MOUNTED=1
+    elif [ "${OUT_FS:-auto}" = ext4 ]; then
+      echo "OUT_FS=ext4 needs root, mkfs.ext4 and a free loop device" >&2; exit 1
+    else
+      echo "note: no loop device; receivers write to $WORK's file system" >&2
+    fi
   fi
-  echo "note: unshare --net unavailable; receivers listen on all interfaces during the run" >&2
-  exec bash "$0" --inside "$WORK"
+  status=0
+  if unshare --net true 2>/dev/null; then
+    unshare --net bash "$0" --inside "$WORK" || status=$?
+  else
+    echo "note: unshare --net unavailable; receivers listen on all interfaces during the run" >&2
+    bash "$0" --inside "$WORK" || status=$?
+  fi
+  if [ -n "$MOUNTED" ]; then umount "$WORK/out-fs" && rm -f "$WORK/out-fs.img"; fi
+  exit $status
 fi
 
 WORK="$2"
@@ -236,7 +262,14 @@ measure_interleaved() { # size mode warm-up-passes -> prints one table row per r
 }
 declare -A READY_OF
 
+# The receivers' file system, and whether it has a journal (a jbd2 entry for its device).
+out_fs() {
+  local src; src=$(findmnt -n -o SOURCE -T "$OUT_BASE")
+  echo "$OUT_BASE: $(findmnt -n -o FSTYPE -T "$OUT_BASE") on $src, $(ls /proc/fs/jbd2 2>/dev/null | grep -q "^$(basename "$src")-" \
+    && echo journal || echo "no journal")"
+}
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "receivers write to $(out_fs)"
 if [ -n "${INTERLEAVE:-}" ]; then
   case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
   echo "interleaved: all receivers of a row run at once, passes alternate between them (${PASSES:-5} passes each)"
