@@ -126,10 +126,30 @@ public final class DistillAndPackage {
         }
         int rc = distill.execute(args.toArray(String[]::new));
         if (rc != 0) {
-            throw new IOException("distillation of " + run.cohortNpz() + " failed (exit " + rc + "): " + distillLog);
+            throw new IOException("distillation of " + run.cohortNpz() + " failed (exit " + rc + ")"
+                    + missingClassHint(distillLog.toString(), s.labels()) + ": " + distillLog);
         }
         JsonNode metrics = new ObjectMapper().readTree(run.distilled().resolve("metrics.json").toFile());
         return new Run(run.work(), run.cohort(), metrics, null, null);
+    }
+
+    private static final java.util.regex.Pattern NO_IMAGE_OF_CLASS =
+            java.util.regex.Pattern.compile("has no image of class (\\d+)");
+
+    /**
+     * The engine names a class by its index; an administrator knows it by its label. A label none of whose samples
+     * came from the training patients stops the run (at once with balanced batches, the default; at the random-real
+     * baseline without them), so say which label and what to do.
+     */
+    static String missingClassHint(String engineLog, List<String> labels) {
+        java.util.regex.Matcher m = NO_IMAGE_OF_CLASS.matcher(engineLog);
+        if (!m.find()) {
+            return "";
+        }
+        int c = Integer.parseInt(m.group(1));
+        String label = c < labels.size() ? "'" + labels.get(c) + "'" : "#" + c;
+        return ": the training split (70% of the patients) has no sample labelled " + label + "; every label needs"
+                + " training samples: ingest that label from more patients";
     }
 
     /** The signed package of the distilled data in {@code work}/package (key created on first use). */

@@ -24,8 +24,12 @@ class DistillAndPackagePrivacyTest {
 
     /** 2 classes of 28x28 uint8 images: class 1 brighter than class 0, so the data is not pure noise. */
     private static void cohort(Path npz, int train, int test) throws Exception {
+        cohort(npz, train, test, labels(train));
+    }
+
+    private static void cohort(Path npz, int train, int test, NpyArray trainLabels) throws Exception {
         Random r = new Random(7);
-        Npy.writeNpz(npz, Map.of("train_images", images(r, train), "train_labels", labels(train),
+        Npy.writeNpz(npz, Map.of("train_images", images(r, train), "train_labels", trainLabels,
                 "val_images", images(r, test), "val_labels", labels(test),
                 "test_images", images(r, test), "test_labels", labels(test)));
     }
@@ -77,6 +81,24 @@ class DistillAndPackagePrivacyTest {
         Exception e = assertThrows(IllegalArgumentException.class, () -> new DistillAndPackage.Settings(
                 List.of("a", "b"), 2, 0, Path.of("k"), null, new DistillAndPackage.Privacy(8, 1e-5, 1), false, 10));
         assertTrue(e.getMessage().contains("select-every"), e.getMessage());
+    }
+
+    /**
+     * A cohort whose training patients have no sample of one label: with balanced batches (the gateway's default)
+     * the run fails at once, and the error names the label and says what to do, not only the engine's class index.
+     */
+    @Test
+    void aLabelMissingFromTheTrainingSplitFailsTheRunByName(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        cohort(dir.resolve("cohort.npz"), 40, 20, new NpyArray("|u1", new int[] {40, 1}, new byte[40]));
+        DistillAndPackage.Run run = new DistillAndPackage.Run(dir, null, null, null, null);
+        DistillAndPackage.Settings s = new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
+                dir.resolve("signing.key"), null, null, true);
+        Exception e = assertThrows(java.io.IOException.class, () -> DistillAndPackage.distill(run, s, p -> { }));
+        assertTrue(e.getMessage().contains("no sample labelled 'pneumonia'"), e.getMessage());
+        assertTrue(e.getMessage().contains("from more patients"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(run.distilled().resolve("metrics.json")), "no result from a failed run");
+        assertEquals("", DistillAndPackage.missingClassHint("some other failure", List.of("a", "b")));
     }
 
     @Test
