@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distillery.cli.DistillCommand;
 import io.distillery.distill.ProgressListener;
+import io.distillery.npy.Npy;
 import io.distillery.share.PackageBuilder;
 import io.distillery.share.PrivacyAudit;
 import io.distillery.share.SharePackage;
@@ -12,6 +13,7 @@ import io.distillery.share.SourceIdentifiers;
 import io.distillery.store.CohortExport;
 import io.distillery.store.SampleStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import picocli.CommandLine;
 
 /**
@@ -107,6 +111,7 @@ public final class DistillAndPackage {
 
     /** 2 soft-label images, LeNet with a fixed init, 1 step x 3 epochs, on the CPU; {@code progress} per iteration. */
     public static Run distill(Run run, Settings s, ProgressListener progress) throws IOException {
+        requireEveryLabelInTraining(run.cohortNpz(), s.labels());
         StringWriter distillLog = new StringWriter();
         CommandLine distill = new CommandLine(new DistillCommand(progress));
         distill.setOut(new PrintWriter(distillLog, true)).setErr(new PrintWriter(distillLog, true));
@@ -126,30 +131,45 @@ public final class DistillAndPackage {
         }
         int rc = distill.execute(args.toArray(String[]::new));
         if (rc != 0) {
-            throw new IOException("distillation of " + run.cohortNpz() + " failed (exit " + rc + ")"
-                    + missingClassHint(distillLog.toString(), s.labels()) + ": " + distillLog);
+            throw new IOException("distillation of " + run.cohortNpz() + " failed (exit " + rc + "): " + distillLog);
         }
         JsonNode metrics = new ObjectMapper().readTree(run.distilled().resolve("metrics.json").toFile());
         return new Run(run.work(), run.cohort(), metrics, null, null);
     }
 
-    private static final java.util.regex.Pattern NO_IMAGE_OF_CLASS =
-            java.util.regex.Pattern.compile("has no image of class (\\d+)");
-
     /**
-     * The engine names a class by its index; an administrator knows it by its label. A label none of whose samples
-     * came from the training patients stops the run (at once with balanced batches, the default; at the random-real
-     * baseline without them), so say which label and what to do.
+     * Refuses, before a run, a cohort whose training split lacks a label. The engine would stop on it too (at once
+     * with balanced batches, the default; at its random-real baseline, after the whole run, without them), but it
+     * names a class by its index, and an administrator knows the label.
      */
-    static String missingClassHint(String engineLog, List<String> labels) {
-        java.util.regex.Matcher m = NO_IMAGE_OF_CLASS.matcher(engineLog);
-        if (!m.find()) {
-            return "";
+    static void requireEveryLabelInTraining(Path cohortNpz, List<String> labels) throws IOException {
+        long[] train;
+        try (ZipFile zip = new ZipFile(cohortNpz.toFile())) {
+            ZipEntry entry = zip.getEntry("train_labels.npy");
+            if (entry == null) {
+                throw new IOException(cohortNpz + " has no train_labels");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                train = Npy.read(in).toLongs();
+            }
         }
-        int c = Integer.parseInt(m.group(1));
-        String label = c < labels.size() ? "'" + labels.get(c) + "'" : "#" + c;
-        return ": the training split (70% of the patients) has no sample labelled " + label + "; every label needs"
-                + " training samples: ingest that label from more patients";
+        boolean[] present = new boolean[labels.size()];
+        for (long c : train) {
+            if (c >= 0 && c < present.length) {
+                present[(int) c] = true;
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (int c = 0; c < present.length; c++) {
+            if (!present[c]) {
+                missing.add("'" + labels.get(c) + "'");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IOException("the training split (70% of the patients) has no sample labelled "
+                    + String.join(", ", missing) + "; every label needs training samples: ingest "
+                    + (missing.size() == 1 ? "that label" : "those labels") + " from more patients");
+        }
     }
 
     /** The signed package of the distilled data in {@code work}/package (key created on first use). */

@@ -84,21 +84,23 @@ class DistillAndPackagePrivacyTest {
     }
 
     /**
-     * A cohort whose training patients have no sample of one label: with balanced batches (the gateway's default)
-     * the run fails at once, and the error names the label and says what to do, not only the engine's class index.
+     * A cohort whose training patients have no sample of one label fails before distilling, with or without
+     * balanced batches, and the error names the label and says what to do, not the engine's class index.
      */
     @Test
     void aLabelMissingFromTheTrainingSplitFailsTheRunByName(@TempDir Path dir) throws Exception {
-        java.nio.file.Files.createDirectories(dir);
-        cohort(dir.resolve("cohort.npz"), 40, 20, new NpyArray("|u1", new int[] {40, 1}, new byte[40]));
-        DistillAndPackage.Run run = new DistillAndPackage.Run(dir, null, null, null, null);
-        DistillAndPackage.Settings s = new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
-                dir.resolve("signing.key"), null, null, true);
-        Exception e = assertThrows(java.io.IOException.class, () -> DistillAndPackage.distill(run, s, p -> { }));
-        assertTrue(e.getMessage().contains("no sample labelled 'pneumonia'"), e.getMessage());
-        assertTrue(e.getMessage().contains("from more patients"), e.getMessage());
-        assertFalse(java.nio.file.Files.exists(run.distilled().resolve("metrics.json")), "no result from a failed run");
-        assertEquals("", DistillAndPackage.missingClassHint("some other failure", List.of("a", "b")));
+        for (boolean balanced : new boolean[] {true, false}) {
+            Path work = dir.resolve("balanced-" + balanced);
+            java.nio.file.Files.createDirectories(work);
+            cohort(work.resolve("cohort.npz"), 40, 20, new NpyArray("|u1", new int[] {40, 1}, new byte[40]));
+            DistillAndPackage.Run run = new DistillAndPackage.Run(work, null, null, null, null);
+            DistillAndPackage.Settings s = new DistillAndPackage.Settings(List.of("normal", "pneumonia"), 2, 0,
+                    work.resolve("signing.key"), null, null, balanced);
+            Exception e = assertThrows(java.io.IOException.class, () -> DistillAndPackage.distill(run, s, p -> { }));
+            assertTrue(e.getMessage().contains("no sample labelled 'pneumonia'"), e.getMessage());
+            assertTrue(e.getMessage().contains("from more patients"), e.getMessage());
+            assertFalse(java.nio.file.Files.exists(run.distilled()), "nothing distilled from a refused cohort");
+        }
     }
 
     @Test
