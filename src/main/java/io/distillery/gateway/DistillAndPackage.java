@@ -13,7 +13,6 @@ import io.distillery.share.SourceIdentifiers;
 import io.distillery.store.CohortExport;
 import io.distillery.store.SampleStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import picocli.CommandLine;
 
 /**
@@ -143,16 +140,7 @@ public final class DistillAndPackage {
      * names a class by its index, and an administrator knows the label.
      */
     static void requireEveryLabelInTraining(Path cohortNpz, List<String> labels) throws IOException {
-        long[] train;
-        try (ZipFile zip = new ZipFile(cohortNpz.toFile())) {
-            ZipEntry entry = zip.getEntry("train_labels.npy");
-            if (entry == null) {
-                throw new IOException(cohortNpz + " has no train_labels");
-            }
-            try (InputStream in = zip.getInputStream(entry)) {
-                train = Npy.read(in).toLongs();
-            }
-        }
+        long[] train = Npy.readNpzEntry(cohortNpz, "train_labels").toLongs();
         boolean[] present = new boolean[labels.size()];
         for (long c : train) {
             if (c >= 0 && c < present.length) {

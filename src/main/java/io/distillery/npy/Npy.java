@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -133,6 +134,22 @@ public final class Npy {
                 write(buf, e.getValue());
                 buf.writeTo(zip);
                 zip.closeEntry();
+            }
+        }
+    }
+
+    /**
+     * Reads one array of an .npz archive by name (without ".npy"), leaving the others unread: the labels of a
+     * cohort without its images, for instance.
+     */
+    public static NpyArray readNpzEntry(Path file, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(name + ".npy");
+            if (entry == null) {
+                throw new IOException(file + " has no array " + name);
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return read(in);
             }
         }
     }

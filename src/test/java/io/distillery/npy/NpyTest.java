@@ -65,6 +65,16 @@ class NpyTest {
     }
 
     @Test
+    void oneArrayOfAnNpzIsReadByName() throws IOException {
+        Path npz = tmp.resolve("two.npz");
+        Npy.writeNpz(npz, Map.of("x", NpyArray.float32(new int[] {2}, new float[] {1, 2}),
+                "labels", new NpyArray("|u1", new int[] {3}, new byte[] {0, 1, 1})));
+        assertArrayEquals(new long[] {0, 1, 1}, Npy.readNpzEntry(npz, "labels").toLongs());
+        IOException e = assertThrows(IOException.class, () -> Npy.readNpzEntry(npz, "y"));
+        assertTrue(e.getMessage().contains("no array y"), e.getMessage());
+    }
+
+    @Test
     void aFileThatIsNoNpzIsRefusedWithAReason() throws IOException {
         Path bad = Files.write(tmp.resolve("bad.npz"), new byte[] {1, 2, 3, 4, 5});
         IOException e = assertThrows(IOException.class, () -> Npy.readNpz(bad));
