@@ -17,7 +17,9 @@
 #        sharing archive of the Camel receiver, made once per WORKDIR after one warm-up pass; c1 =
 #        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; jit = -XX:CompileThresholdScaling=$JIT_SCALING,
 #        default 0.1; nostream = Camel's stream caching off; CAMEL_JVM_OPTS adds options to every Camel receiver;
-#        ours-* take the same sets except cds)
+#        ours-* and gateway-* take the same sets except cds)
+#        (receivers gateway-fsync/gateway-nofsync: the same route run by the packaged product, `serve` on Quarkus,
+#        built with mvn package)
 #        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
 #        warm-up, each pass verified and the received files removed before the next; the row gives the median
 #        pass and every pass's rate (not for orthanc); "ready after": seconds from the receiver's launch to its
@@ -34,6 +36,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
+. "$HERE/out-fs.sh"
 
 if [ "${1:-}" != "--inside" ]; then
   WORK="${1:-$(mktemp -d /tmp/dicom-ingest.XXXX)}"
@@ -43,6 +46,11 @@ if [ "${1:-}" != "--inside" ]; then
   rm -rf "$WORK/app-classes"; cp -r "$ROOT/target/classes" "$WORK/app-classes"
   CP="$WORK/app-classes:$(cat "$WORK/cp.txt")"
   javac -d "$WORK/classes" -cp "$CP" "$HERE/Generate.java" "$HERE/Verify.java" "$HERE/CamelIngest.java"
+  # The gateway receivers run the packaged Quarkus application (a private copy, as above).
+  case "${RECEIVERS:-}" in *gateway*)
+    (cd "$ROOT" && mvn -q -o -B package -DskipTests)
+    rm -rf "$WORK/gateway-app"; cp -r "$ROOT/target/quarkus-app" "$WORK/gateway-app" ;;
+  esac
   # The Camel receivers run from jars: a class-data sharing archive accepts only jars on the class path.
   rm -f "$WORK/app.jar" "$WORK/bench.jar" "$WORK/camel.jsa"
   jar cf "$WORK/app.jar" -C "$WORK/app-classes" . && jar cf "$WORK/bench.jar" -C "$WORK/classes" .
@@ -56,25 +64,7 @@ if [ "${1:-}" != "--inside" ]; then
       d="$WORK/data/$size-split/$((i % 8))"; mkdir -p "$d"; ln -sf "$f" "$d/"; i=$((i + 1))
     done
   done
-  # Where the receivers write. This machine's disk is ext4 without a journal, and there every file creation scans
-  # the inode group's recently deleted inodes (kernel: find_inode_bit -> recently_deleted, done only without a
-  # journal): 500-1,000 us per create in a directory whose group saw many deletions in the last minute, 40-60 us in
-  # another, so a receiver's rate depended on where its directory happened to land. By default (OUT_FS=auto, as
-  # root with a free loop device) every receiver writes to one fresh journaled ext4 made for the run, as a
-  # production disk would be; OUT_FS=host writes to WORKDIR's file system as before; OUT_BASE=dir picks a directory.
-  MOUNTED=""
-  if [ -z "${OUT_BASE:-}" ] && [ "${OUT_FS:-auto}" != host ]; then
-    if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && losetup -f >/dev/null 2>&1; then
-      umount "$WORK/out-fs" 2>/dev/null || true
-      rm -f "$WORK/out-fs.img"; truncate -s 4G "$WORK/out-fs.img"; mkfs.ext4 -q -F "$WORK/out-fs.img"
-      mkdir -p "$WORK/out-fs"; mount -o loop "$WORK/out-fs.img" "$WORK/out-fs"
-      export OUT_BASE="$WORK/out-fs"; MOUNTED=1
-    elif [ "${OUT_FS:-auto}" = ext4 ]; then
-      echo "OUT_FS=ext4 needs root, mkfs.ext4 and a free loop device" >&2; exit 1
-    else
-      echo "note: no loop device; receivers write to $WORK's file system" >&2
-    fi
-  fi
+  mount_out_fs "$WORK"
   status=0
   if unshare --net true 2>/dev/null; then
     unshare --net bash "$0" --inside "$WORK" || status=$?
@@ -82,7 +72,7 @@ if [ "${1:-}" != "--inside" ]; then
     echo "note: unshare --net unavailable; receivers listen on all interfaces during the run" >&2
     bash "$0" --inside "$WORK" || status=$?
   fi
-  if [ -n "$MOUNTED" ]; then umount "$WORK/out-fs" && rm -f "$WORK/out-fs.img"; fi
+  unmount_out_fs "$WORK"
   exit $status
 fi
 
@@ -100,7 +90,7 @@ wait_port() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/nu
 # receiver name.
 jvm_opts() {
   local opts=() set
-  case "$1" in camel*) opts=(${CAMEL_JVM_OPTS:-}) ;; esac
+  case "$1" in camel*|gateway*) opts=(${CAMEL_JVM_OPTS:-}) ;; esac
   IFS=+ read -ra sets <<< "${1#*+}"
   [ "$1" = "${1#*+}" ] && sets=()
   for set in "${sets[@]}"; do
@@ -152,6 +142,15 @@ start_receiver() { # name outdir warm-up-passes; sets READY: seconds from launch
       local fsync=true; [ "${1%%+*}" = camelbase-nofsync ] && fsync=false
       camel_java "$(jvm_opts "$1")" "${BASE_ROUTE:-$HERE/camel-ingest.yaml}" "${BASE_CLASSES:-$WORK/app.jar}" \
         $fsync "$2" "$WORK/$1.log" ;;
+    gateway-fsync*|gateway-nofsync*)
+      # The product as deployed: `serve` (Quarkus, Camel Quarkus, the gateway's configuration) with the benchmark's
+      # route as the only file of routes/, in a folder of its own (its embedded store and H2 files land there).
+      local fsync=true home="$WORK/$1.home"; [ "${1%%+*}" = gateway-nofsync ] && fsync=false
+      rm -rf "$home"; mkdir -p "$home/routes" "$home/dicom-samples"
+      cp "$HERE/camel-ingest.yaml" "$home/routes/"; echo "accession_number,label" > "$home/dicom-samples/labels.csv"
+      (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 exec java $(jvm_opts "$1") \
+        -Dbench.port=$PORT -Dbench.dir="$2" -Dbench.fsync=$fsync -Dquarkus.http.port=$((PORT + 7000)) \
+        -jar "$WORK/gateway-app/quarkus-run.jar" serve >"$WORK/$1.log" 2>&1) & ;;
     storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
     orthanc)
       cat > "$WORK/orthanc.json" <<JSON
@@ -262,12 +261,6 @@ measure_interleaved() { # size mode warm-up-passes -> prints one table row per r
 }
 declare -A READY_OF
 
-# The receivers' file system, and whether it has a journal (a jbd2 entry for its device).
-out_fs() {
-  local src; src=$(findmnt -n -o SOURCE -T "$OUT_BASE")
-  echo "$OUT_BASE: $(findmnt -n -o FSTYPE -T "$OUT_BASE") on $src, $(ls /proc/fs/jbd2 2>/dev/null | grep -q "^$(basename "$src")-" \
-    && echo journal || echo "no journal")"
-}
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "receivers write to $(out_fs)"
 if [ -n "${INTERLEAVE:-}" ]; then

@@ -1,0 +1,33 @@
+# Sourced by the ingest benchmarks: where the receivers write.
+# This machine's disk is ext4 without a journal, and there every file creation scans the inode group's recently
+# deleted inodes (kernel: find_inode_bit -> recently_deleted, done only without a journal): 500-1,000 us per create
+# in a directory whose group saw many deletions in the last minute, 40-60 us in another, so a receiver's rate
+# depended on where its directory happened to land. By default (OUT_FS=auto, as root with a free loop device) the
+# receivers write to one fresh journaled ext4 made for the run, as a production disk would be; OUT_FS=host writes to
+# WORKDIR's file system; OUT_BASE=dir picks a directory.
+
+# mount_out_fs WORKDIR: exports OUT_BASE (unless set) and sets OUT_FS_MOUNTED=1 when it mounted an image there.
+mount_out_fs() {
+  OUT_FS_MOUNTED=""
+  [ -z "${OUT_BASE:-}" ] && [ "${OUT_FS:-auto}" != host ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && losetup -f >/dev/null 2>&1; then
+    umount "$1/out-fs" 2>/dev/null || true
+    rm -f "$1/out-fs.img"; truncate -s 4G "$1/out-fs.img"; mkfs.ext4 -q -F "$1/out-fs.img"
+    mkdir -p "$1/out-fs"; mount -o loop "$1/out-fs.img" "$1/out-fs"
+    export OUT_BASE="$1/out-fs"; OUT_FS_MOUNTED=1
+  elif [ "${OUT_FS:-auto}" = ext4 ]; then
+    echo "OUT_FS=ext4 needs root, mkfs.ext4 and a free loop device" >&2; exit 1
+  else
+    echo "note: no loop device; receivers write to $1's file system" >&2
+  fi
+}
+
+# unmount_out_fs WORKDIR: undoes mount_out_fs.
+unmount_out_fs() { if [ -n "${OUT_FS_MOUNTED:-}" ]; then umount "$1/out-fs" && rm -f "$1/out-fs.img"; fi; }
+
+# out_fs: the receivers' file system, and whether it has a journal (a jbd2 entry for its device).
+out_fs() {
+  local src; src=$(findmnt -n -o SOURCE -T "$OUT_BASE")
+  echo "$OUT_BASE: $(findmnt -n -o FSTYPE -T "$OUT_BASE") on $src, $(ls /proc/fs/jbd2 2>/dev/null | grep -q "^$(basename "$src")-" \
+    && echo journal || echo "no journal")"
+}
