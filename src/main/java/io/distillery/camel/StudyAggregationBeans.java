@@ -10,7 +10,8 @@ import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The beans a YAML route names for the study-complete signal: {@code studyInstances} (aggregation strategy) and
+ * The beans a YAML route names for the study-complete signal: {@code studyInstanceCount} (aggregation strategy:
+ * the count only, constant size per study), {@code studyInstances} (every instance's path and UID) and
  * {@code studyAggregationRepository} (persistent repository, embedded H2 unless
  * {@code distillery.study-aggregation.jdbc-url} points elsewhere, e.g. a PostgreSQL shared by all replicas).
  */
@@ -24,6 +25,13 @@ public class StudyAggregationBeans {
     @Named("studyInstances")
     AggregationStrategy studyInstances() {
         return new StudyInstancesAggregationStrategy();
+    }
+
+    @Produces
+    @Singleton
+    @Named("studyInstanceCount")
+    AggregationStrategy studyInstanceCount() {
+        return new StudyInstanceCountAggregationStrategy();
     }
 
     @Produces
