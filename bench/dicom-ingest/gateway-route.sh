@@ -11,7 +11,8 @@
 #        bench/dicom-ingest/gateway-route.sh [WORKDIR]
 #        variants: default (the JVM and route as shipped), c1 (-XX:TieredStopAtLevel=1), jit
 #        (-XX:CompileThresholdScaling=0.1), list (the route with the studyInstances aggregation strategy, which keeps
-#        every instance's path and UID, instead of studyInstanceCount); CHUNK: instances per association and per row,
+#        every instance's path and UID, instead of studyInstanceCount), base (the application in BASE_APP, e.g. a
+#        copy of target/quarkus-app built from an earlier commit, for before/after in one run); CHUNK: instances per association and per row,
 #        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; as root the gateways write to a
 #        fresh journaled ext4 (out-fs.sh)
 set -euo pipefail
@@ -48,12 +49,13 @@ trap cleanup EXIT
 
 jvm_opts() {
   case "$1" in
-    default|list) ;;
+    default|list|base) ;;
     c1) echo "-XX:TieredStopAtLevel=1" ;;
     jit) echo "-XX:CompileThresholdScaling=0.1" ;;
     *) echo "unknown variant $1" >&2; exit 1 ;;
   esac
 }
+app() { if [ "$1" = base ]; then echo "${BASE_APP:?variant base needs BASE_APP}"; else echo "$WORK/gateway-app"; fi; }
 cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $(( s[11] + s[12] + s[13] + s[14] )); }
 CLK_TCK=$(getconf CLK_TCK)
 now() { date +%s.%N; }
@@ -66,7 +68,7 @@ for i in "${!VARIANTS[@]}"; do
   [ "$v" = list ] && sed -i 's/aggregationStrategy: studyInstanceCount/aggregationStrategy: studyInstances/' \
     "$home/routes/modality-ingest.yaml"
   (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 DISTILLERY_SCP_PORT=${PORT[$v]} \
-    QUARKUS_HTTP_PORT=$((18130 + i)) exec java $(jvm_opts "$v") -jar "$WORK/gateway-app/quarkus-run.jar" serve \
+    QUARKUS_HTTP_PORT=$((18130 + i)) exec java $(jvm_opts "$v") -jar "$(app "$v")/quarkus-run.jar" serve \
     >"$WORK/gw-$v.log" 2>&1) &
   PID[$v]=$!; PIDS+=($!)
 done
@@ -119,7 +121,7 @@ done
 for v in "${VARIANTS[@]}"; do kill "${PID[$v]}"; wait "${PID[$v]}" 2>/dev/null || true; done
 PIDS=()
 for v in "${VARIANTS[@]}"; do
-  n=$(java -jar "$WORK/gateway-app/quarkus-run.jar" cohort counts --store "$OUT_BASE/gw-$v/data/store" 2>&1 \
+  n=$(java -jar "$(app "$v")/quarkus-run.jar" cohort counts --store "$OUT_BASE/gw-$v/data/store" 2>&1 \
     | tee "$WORK/counts-$v.txt" | grep -v '^parked' | grep -o '=[0-9]*' | tr -d = | awk '{n+=$1} END {print n+0}')
   echo "$v: ${n:-?} samples stored of $((STUDIES * PER_STUDY)) sent (cohort counts: $WORK/counts-$v.txt)"
 done

@@ -54,7 +54,10 @@ public final class StudyAggregationRepositories {
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-            String blob = postgres ? "BYTEA" : "BLOB";
+            // H2: VARBINARY (up to 1e9 bytes, stored in the row), not BLOB. A BLOB goes to H2's LOB storage, and the
+            // repository rewrites the aggregate on every instance: each rewrite made a LOB for H2 to clean up later
+            // (its cleaner refusing the extra work by exception, about ten times per instance).
+            String blob = postgres ? "BYTEA" : "VARBINARY";
             for (String table : new String[] {name, name + "_completed"}) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(255) NOT NULL, exchange " + blob
                         + " NOT NULL, version BIGINT NOT NULL, CONSTRAINT " + table + "_pk PRIMARY KEY (id))");
