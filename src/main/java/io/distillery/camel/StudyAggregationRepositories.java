@@ -25,13 +25,20 @@ public final class StudyAggregationRepositories {
 
     /** An embedded H2 database in {@code file} (H2 appends {@code .mv.db}), pooled. */
     public static DataSource h2(Path file) {
-        return JdbcConnectionPool.create("jdbc:h2:file:" + file.toAbsolutePath(), "sa", "");
+        return dataSource("jdbc:h2:file:" + file.toAbsolutePath(), null, null);
     }
 
-    /** A DataSource for a JDBC URL: pooled H2 for {@code jdbc:h2:}, otherwise the driver's plain connections. */
+    /**
+     * A DataSource for a JDBC URL: pooled H2 for {@code jdbc:h2:}, otherwise the driver's plain connections. An H2 URL
+     * gets WRITE_DELAY=0 unless it sets WRITE_DELAY itself: the aggregate is written before the sender is answered,
+     * and H2's default delays writing a commit by up to 500 ms, which a killed gateway lost
+     * (StudyAggregationKillTest).
+     */
     public static DataSource dataSource(String jdbcUrl, String user, String password) {
         if (jdbcUrl.startsWith("jdbc:h2:")) {
-            return JdbcConnectionPool.create(jdbcUrl, user == null ? "sa" : user, password == null ? "" : password);
+            String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? jdbcUrl
+                    : jdbcUrl + ";WRITE_DELAY=0";
+            return JdbcConnectionPool.create(url, user == null ? "sa" : user, password == null ? "" : password);
         }
         return new DriverManagerDataSource(jdbcUrl, user, password);
     }
