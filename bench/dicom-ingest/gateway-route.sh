@@ -7,21 +7,22 @@
 # the gateway's CPU per instance) and a summary per window of the run: right after start, then warmer. At the end
 # every gateway's store must hold every instance as a sample (cohort counts).
 #
-# usage: [VARIANTS="default c1"] [STUDIES=30] [PER_STUDY=100] [SIDE=512] [CHUNK=PER_STUDY]
+# usage: [VARIANTS="default c1"] [STUDIES=30] [PER_STUDY=100] [SIDE=512] [CHUNK=PER_STUDY] [SENDERS=1]
 #        bench/dicom-ingest/gateway-route.sh [WORKDIR]
 #        variants: default (the JVM and route as shipped), c1 (-XX:TieredStopAtLevel=1), jit
 #        (-XX:CompileThresholdScaling=0.1), list (the route with the studyInstances aggregation strategy, which keeps
 #        every instance's path and UID, instead of studyInstanceCount), base (the application in BASE_APP, e.g. a
 #        copy of target/quarkus-app built from an earlier commit, for before/after in one run); CHUNK: instances per association and per row,
-#        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; as root the gateways write to a
-#        fresh journaled ext4 (out-fs.sh)
+#        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; SENDERS: concurrent storescu
+#        associations per row, each an equal share of the row; as root the gateways write to a fresh journaled ext4
+#        (out-fs.sh)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 . "$HERE/out-fs.sh"
 WORK="${1:-$(mktemp -d /tmp/gateway-route.XXXX)}"
 VARIANTS=(${VARIANTS:-default c1})
-STUDIES=${STUDIES:-30}; PER_STUDY=${PER_STUDY:-100}; SIDE=${SIDE:-512}; CHUNK=${CHUNK:-$PER_STUDY}
+STUDIES=${STUDIES:-30}; PER_STUDY=${PER_STUDY:-100}; SIDE=${SIDE:-512}; CHUNK=${CHUNK:-$PER_STUDY}; SENDERS=${SENDERS:-1}
 mkdir -p "$WORK/classes"
 (cd "$ROOT" && mvn -q -o -B package -DskipTests && mvn -q -o -B dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt")
 rm -rf "$WORK/gateway-app"; cp -r "$ROOT/target/quarkus-app" "$WORK/gateway-app"
@@ -31,12 +32,13 @@ if [ ! -f "$DATA/labels.csv" ]; then
   javac -d "$WORK/classes" -cp "$CP" "$HERE/GenerateStudies.java"
   rm -rf "$DATA"; java -cp "$WORK/classes:$CP" GenerateStudies "$DATA" "$STUDIES" "$PER_STUDY" "$SIDE"
 fi
-# Rows: chunks of CHUNK instances, study after study, as links (one association each).
+# Rows: chunks of CHUNK instances, study after study, as links, dealt to SENDERS folders (one association each).
 rm -rf "$WORK/chunks"; ROWS=0
 for d in "$DATA"/s*; do
   i=0
   for f in "$d"/*.dcm; do
-    c="$WORK/chunks/$(printf '%05d' $((ROWS + i / CHUNK)))"; mkdir -p "$c"; ln -s "$f" "$c/"; i=$((i + 1))
+    c="$WORK/chunks/$(printf '%05d' $((ROWS + i / CHUNK)))/$((i % SENDERS))"; mkdir -p "$c"; ln -s "$f" "$c/"
+    i=$((i + 1))
   done
   ROWS=$((ROWS + (i + CHUNK - 1) / CHUNK))
 done
@@ -78,22 +80,28 @@ done
 
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateways write to $(out_fs)"
-echo "$STUDIES studies x $PER_STUDY CT instances, ${SIDE}x${SIDE}x16 bit, $CHUNK per association; route: routes/modality-ingest.yaml"
+echo "$STUDIES studies x $PER_STUDY CT instances, ${SIDE}x${SIDE}x16 bit, $CHUNK per row over $SENDERS concurrent associations; route: routes/modality-ingest.yaml"
 declare -A RATE CPU N
 header="| row | instances before |"; rule="|---|---|"
 for v in "${VARIANTS[@]}"; do header+=" $v instances/s | $v CPU µs per instance |"; rule+="---|---|"; done
 echo "$header"; echo "$rule"
 before=0
 for s in $(seq 0 $((ROWS - 1))); do
-  chunk="$WORK/chunks/$(printf '%05d' "$s")"; n=$(ls "$chunk" | wc -l)
+  chunk="$WORK/chunks/$(printf '%05d' "$s")"; n=$(find "$chunk" -name '*.dcm' | wc -l)
   row="| $s | $before |"; before=$((before + n))
   for k in "${!VARIANTS[@]}"; do
     v=${VARIANTS[$(( (k + s) % ${#VARIANTS[@]} ))]}
     c0=$(cpu_ticks "${PID[$v]}"); t0=$(now)
-    storescu -v -aet BENCH -aec DISTILLERY 127.0.0.1 "${PORT[$v]}" +sd "$chunk" >"$WORK/send-$v.log" 2>&1 || true
+    senders=()
+    for part in "$chunk"/*; do
+      storescu -v -aet BENCH -aec DISTILLERY 127.0.0.1 "${PORT[$v]}" +sd "$part" >"$WORK/send-$v-$(basename "$part").log" 2>&1 &
+      senders+=($!)
+    done
+    for p in "${senders[@]}"; do wait "$p" || true; done
     t1=$(now)
-    ok=$(grep -c "Received Store Response (Success)" "$WORK/send-$v.log" || true)
-    [ "$ok" = "$n" ] || { echo "row $s to $v: $ok of $n answered Success, see $WORK/send-$v.log" >&2; exit 1; }
+    ok=$(cat "$WORK"/send-"$v"-*.log | grep -c "Received Store Response (Success)" || true)
+    [ "$ok" = "$n" ] || { echo "row $s to $v: $ok of $n answered Success, see $WORK/send-$v-*.log" >&2; exit 1; }
+    rm -f "$WORK"/send-"$v"-*.log
     RATE[$v:$s]=$(echo "$n / ($t1 - $t0)" | bc -l)
     CPU[$v:$s]=$(( ($(cpu_ticks "${PID[$v]}") - c0) * 1000000 / CLK_TCK / n ))
   done
