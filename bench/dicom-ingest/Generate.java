@@ -32,22 +32,27 @@ public class Generate {
             ds.setString(Tag.Modality, VR.CS, "OT");
             ds.setString(Tag.ConversionType, VR.CS, "WSD");
             ds.setInt(Tag.InstanceNumber, VR.IS, i + 1);
-            ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-            ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-            ds.setInt(Tag.Rows, VR.US, side);
-            ds.setInt(Tag.Columns, VR.US, side);
-            ds.setInt(Tag.BitsAllocated, VR.US, 16);
-            ds.setInt(Tag.BitsStored, VR.US, 16);
-            ds.setInt(Tag.HighBit, VR.US, 15);
-            ds.setInt(Tag.PixelRepresentation, VR.US, 0);
             byte[] pixels = new byte[side * side * 2];
             random.nextBytes(pixels);
-            ds.setBytes(Tag.PixelData, VR.OW, pixels);
+            setImage(ds, side, pixels);
             DicomWriter.write(dir.resolve(String.format("%05d.dcm", i)), null, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         }
     }
 
-    private static String uid() {
+    /** A square 16-bit MONOCHROME2 image (unsigned, little-endian pixels). Also used by GenerateStudies. */
+    static void setImage(Attributes ds, int side, byte[] pixels) {
+        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
+        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+        ds.setInt(Tag.Rows, VR.US, side);
+        ds.setInt(Tag.Columns, VR.US, side);
+        ds.setInt(Tag.BitsAllocated, VR.US, 16);
+        ds.setInt(Tag.BitsStored, VR.US, 16);
+        ds.setInt(Tag.HighBit, VR.US, 15);
+        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
+        ds.setBytes(Tag.PixelData, VR.OW, pixels);
+    }
+
+    static String uid() {
         UUID u = UUID.randomUUID();
         BigInteger v = new BigInteger(1, java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
                 .putLong(u.getLeastSignificantBits()).array());

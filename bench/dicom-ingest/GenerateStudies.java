@@ -3,13 +3,11 @@ import io.distillery.dicom.DicomWriter;
 import io.distillery.dicom.Tag;
 import io.distillery.dicom.TransferSyntax;
 import io.distillery.dicom.VR;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 
 /**
  * Labelled CT studies for the gateway-route benchmark: java -cp CLASSPATH GenerateStudies DIR STUDIES PER_STUDY SIDE
@@ -17,6 +15,7 @@ import java.util.UUID;
  * DIR/labels.csv labelling the studies alternately normal and pneumonia, so that every instance is labelled,
  * de-identified, decoded, normalised and stored by the shipped modality-ingest route (no parked or quarantined
  * shortcut: CT with Burned In Annotation NO). Pixels: a smooth disc with noise, 16-bit, rescaled to Hounsfield units.
+ * Compiled with Generate.java (image attributes and UIDs).
  */
 public class GenerateStudies {
     public static void main(String[] args) throws Exception {
@@ -30,12 +29,12 @@ public class GenerateStudies {
             String accession = String.format("BENCH%04d", s);
             labels.add(accession + "," + (s % 2 == 0 ? "normal" : "pneumonia"));
             Path studyDir = Files.createDirectories(dir.resolve(String.format("s%04d", s)));
-            String study = uid();
-            String series = uid();
+            String study = Generate.uid();
+            String series = Generate.uid();
             for (int i = 0; i < perStudy; i++) {
                 Attributes ds = new Attributes();
                 ds.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
-                ds.setString(Tag.SOPInstanceUID, VR.UI, uid());
+                ds.setString(Tag.SOPInstanceUID, VR.UI, Generate.uid());
                 ds.setString(Tag.StudyInstanceUID, VR.UI, study);
                 ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
                 ds.setString(Tag.AccessionNumber, VR.SH, accession);
@@ -46,19 +45,11 @@ public class GenerateStudies {
                 ds.setString(Tag.Modality, VR.CS, "CT");
                 ds.setString(Tag.BurnedInAnnotation, VR.CS, "NO");
                 ds.setInt(Tag.InstanceNumber, VR.IS, i + 1);
-                ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-                ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-                ds.setInt(Tag.Rows, VR.US, side);
-                ds.setInt(Tag.Columns, VR.US, side);
-                ds.setInt(Tag.BitsAllocated, VR.US, 16);
-                ds.setInt(Tag.BitsStored, VR.US, 16);
-                ds.setInt(Tag.HighBit, VR.US, 15);
-                ds.setInt(Tag.PixelRepresentation, VR.US, 0);
                 ds.setString(Tag.RescaleIntercept, VR.DS, "-1024");
                 ds.setString(Tag.RescaleSlope, VR.DS, "1");
                 ds.setString(Tag.WindowCenter, VR.DS, "40");
                 ds.setString(Tag.WindowWidth, VR.DS, "400");
-                ds.setBytes(Tag.PixelData, VR.OW, pixels(side, random));
+                Generate.setImage(ds, side, pixels(side, random));
                 DicomWriter.write(studyDir.resolve(String.format("%05d.dcm", i)), null, ds,
                         TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
             }
@@ -66,7 +57,7 @@ public class GenerateStudies {
         Files.write(dir.resolve("labels.csv"), labels);
     }
 
-    /** Air around a soft-tissue disc (about 1000 and 1064 stored, i.e. -24 and 40 HU after rescale), plus noise. */
+    /** Air around a soft-tissue disc: stored 24-63 and 1064-1103, i.e. about -1,000 and 40-80 HU after rescale. */
     private static byte[] pixels(int side, Random random) {
         byte[] out = new byte[side * side * 2];
         double c = side / 2.0;
@@ -80,12 +71,5 @@ public class GenerateStudies {
             }
         }
         return out;
-    }
-
-    private static String uid() {
-        UUID u = UUID.randomUUID();
-        BigInteger v = new BigInteger(1, java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-                .putLong(u.getLeastSignificantBits()).array());
-        return "2.25." + v;
     }
 }

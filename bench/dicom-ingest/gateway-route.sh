@@ -29,7 +29,7 @@ rm -rf "$WORK/gateway-app"; cp -r "$ROOT/target/quarkus-app" "$WORK/gateway-app"
 CP="$ROOT/target/classes:$(cat "$WORK/cp.txt")"
 DATA="$WORK/studies-$STUDIES-$PER_STUDY-$SIDE"
 if [ ! -f "$DATA/labels.csv" ]; then
-  javac -d "$WORK/classes" -cp "$CP" "$HERE/GenerateStudies.java"
+  javac -d "$WORK/classes" -cp "$CP" "$HERE/GenerateStudies.java" "$HERE/Generate.java"
   rm -rf "$DATA"; java -cp "$WORK/classes:$CP" GenerateStudies "$DATA" "$STUDIES" "$PER_STUDY" "$SIDE"
 fi
 # Rows: chunks of CHUNK instances, study after study, as links, dealt to SENDERS folders (one association each).
