@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -36,7 +37,7 @@ public final class StudyAggregationRepositories {
      */
     public static DataSource dataSource(String jdbcUrl, String user, String password) {
         if (jdbcUrl.startsWith("jdbc:h2:")) {
-            String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? jdbcUrl
+            String url = jdbcUrl.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=") ? jdbcUrl
                     : jdbcUrl + ";WRITE_DELAY=0";
             return JdbcConnectionPool.create(url, user == null ? "sa" : user, password == null ? "" : password);
         }

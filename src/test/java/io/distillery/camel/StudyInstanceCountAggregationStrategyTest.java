@@ -26,17 +26,12 @@ class StudyInstanceCountAggregationStrategyTest {
         return e;
     }
 
-    private static Exchange aggregate(AggregationStrategy strategy, Exchange study, Exchange next) {
-        // As Camel's aggregator calls it: the first instance arrives with no study yet.
-        return strategy.aggregate(study, next);
-    }
-
     @Test
     void countsInstancesAndKeepsOnlyStudyLevelHeaders() {
         AggregationStrategy strategy = new StudyInstanceCountAggregationStrategy();
         Exchange study = null;
         for (int i = 0; i < 3; i++) {
-            study = aggregate(strategy, study, instance(i));
+            study = strategy.aggregate(study, instance(i)); // the first arrives with no study yet
         }
         assertEquals(3, study.getIn().getHeader(StudyInstancesAggregationStrategy.INSTANCE_COUNT));
         assertEquals("1.2.3", study.getIn().getHeader(DicomConstants.STUDY_INSTANCE_UID));
@@ -57,8 +52,8 @@ class StudyInstanceCountAggregationStrategyTest {
         int countedAt10 = 0;
         int listedAt10 = 0;
         for (int i = 0; i < 1000; i++) {
-            counted = aggregate(counting, counted, instance(i));
-            listed = aggregate(listing, listed, instance(i));
+            counted = counting.aggregate(counted, instance(i));
+            listed = listing.aggregate(listed, instance(i));
             if (i == 9) {
                 countedAt10 = codec.marshallExchange(counted, false).length;
                 listedAt10 = codec.marshallExchange(listed, false).length;
@@ -68,7 +63,7 @@ class StudyInstanceCountAggregationStrategyTest {
         int listedAt1000 = codec.marshallExchange(listed, false).length;
         assertEquals(1000, counted.getIn().getHeader(StudyInstancesAggregationStrategy.INSTANCE_COUNT));
         assertEquals(countedAt10, countedAt1000, "the count's persisted form grew with the study");
-        assertTrue(listedAt1000 > 50 * listedAt10 / 2, "the list strategy was expected to grow: " + listedAt10 + " -> "
+        assertTrue(listedAt1000 > 10 * listedAt10, "the list strategy was expected to grow: " + listedAt10 + " -> "
                 + listedAt1000);
     }
 }
