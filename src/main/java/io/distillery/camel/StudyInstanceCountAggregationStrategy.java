@@ -17,11 +17,7 @@ public class StudyInstanceCountAggregationStrategy implements AggregationStrateg
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         if (oldExchange == null) {
             newExchange.getIn().setBody(null);
-            // Per-instance headers would describe only the first instance; keep the study-level ones.
-            newExchange.getIn().removeHeaders("DicomSop*");
-            newExchange.getIn().removeHeader(DicomConstants.SERIES_INSTANCE_UID);
-            newExchange.getIn().removeHeader(DicomConstants.TRANSFER_SYNTAX_UID);
-            newExchange.getIn().removeHeader(DicomConstants.FILE_SIZE);
+            StudyInstancesAggregationStrategy.removeInstanceHeaders(newExchange.getIn());
             newExchange.getIn().removeHeaders("CamelFile*");
             newExchange.getIn().setHeader(StudyInstancesAggregationStrategy.INSTANCE_COUNT, 1);
             return newExchange;

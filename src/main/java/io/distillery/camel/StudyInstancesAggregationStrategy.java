@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
  * Collects the instances of one study for the study-complete signal: the aggregated body is an
@@ -35,12 +36,16 @@ public class StudyInstancesAggregationStrategy implements AggregationStrategy {
         study.getIn().setBody(paths);
         study.getIn().setHeader(SOP_INSTANCE_UIDS, uids.isEmpty() ? sop : uids + "," + sop);
         study.getIn().setHeader(INSTANCE_COUNT, paths.size());
-        // Per-instance headers would describe only the first instance; drop them from the study exchange.
-        study.getIn().removeHeaders("DicomSop*", SOP_INSTANCE_UIDS);
-        study.getIn().removeHeader(DicomConstants.SERIES_INSTANCE_UID);
-        study.getIn().removeHeader(DicomConstants.TRANSFER_SYNTAX_UID);
-        study.getIn().removeHeader(DicomConstants.FILE_SIZE);
+        removeInstanceHeaders(study.getIn(), SOP_INSTANCE_UIDS);
         return study;
+    }
+
+    /** Per-instance headers would describe only the first instance: drops them from a study exchange. */
+    static void removeInstanceHeaders(Message study, String... keep) {
+        study.removeHeaders("DicomSop*", keep);
+        study.removeHeader(DicomConstants.SERIES_INSTANCE_UID);
+        study.removeHeader(DicomConstants.TRANSFER_SYNTAX_UID);
+        study.removeHeader(DicomConstants.FILE_SIZE);
     }
 
     private static String instancePath(Exchange exchange) {
