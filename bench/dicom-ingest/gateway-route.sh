@@ -15,11 +15,11 @@
 #        copy of target/quarkus-app built from an earlier commit, for before/after in one run); CHUNK: instances per association and per row,
 #        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; SENDERS: concurrent storescu
 #        associations per row, each an equal share of the row; as root the gateways write to a fresh journaled ext4
-#        (out-fs.sh)
+#        (common.sh)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-. "$HERE/out-fs.sh"
+. "$HERE/common.sh"
 WORK="${1:-$(mktemp -d /tmp/gateway-route.XXXX)}"
 VARIANTS=(${VARIANTS:-default c1})
 STUDIES=${STUDIES:-30}; PER_STUDY=${PER_STUDY:-100}; SIDE=${SIDE:-512}; CHUNK=${CHUNK:-$PER_STUDY}; SENDERS=${SENDERS:-1}
@@ -58,9 +58,6 @@ jvm_opts() {
   esac
 }
 app() { if [ "$1" = base ]; then echo "${BASE_APP:?variant base needs BASE_APP}"; else echo "$WORK/gateway-app"; fi; }
-cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $(( s[11] + s[12] + s[13] + s[14] )); }
-CLK_TCK=$(getconf CLK_TCK)
-now() { date +%s.%N; }
 
 declare -A PORT PID
 for i in "${!VARIANTS[@]}"; do
@@ -74,9 +71,7 @@ for i in "${!VARIANTS[@]}"; do
     >"$WORK/gw-$v.log" 2>&1) &
   PID[$v]=$!; PIDS+=($!)
 done
-for v in "${VARIANTS[@]}"; do
-  for _ in $(seq 1 600); do (echo > /dev/tcp/127.0.0.1/${PORT[$v]}) 2>/dev/null && break; sleep 0.1; done
-done
+for v in "${VARIANTS[@]}"; do wait_port "${PORT[$v]}" 600; done
 
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gateways write to $(out_fs)"

@@ -36,7 +36,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-. "$HERE/out-fs.sh"
+. "$HERE/common.sh"
 
 if [ "${1:-}" != "--inside" ]; then
   WORK="${1:-$(mktemp -d /tmp/dicom-ingest.XXXX)}"
@@ -85,7 +85,6 @@ PORT=11112
 HTTP=18042
 PIDS=()
 
-wait_port() { for _ in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 # JVM options of a Java receiver: CAMEL_JVM_OPTS (Camel receivers only), then the option sets named after '+' in the
 # receiver name.
 jvm_opts() {
@@ -167,12 +166,6 @@ JSON
     storescu -aet WARMUP -aec BENCH 127.0.0.1 $PORT +sd "$WORK/data/warmup" >/dev/null 2>&1
   done
 }
-
-now() { date +%s.%N; }
-# CPU time a receiver process has used, in clock ticks: user + system, its own and that of its reaped children
-# (storescp --fork serves each association in a child).
-cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $(( s[11] + s[12] + s[13] + s[14] )); }
-CLK_TCK=$(getconf CLK_TCK)
 
 send_batch() { # size mode
   if [ "$2" = "1" ]; then

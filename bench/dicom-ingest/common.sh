@@ -1,5 +1,7 @@
-# Sourced by the ingest benchmarks: where the receivers write.
-# This machine's disk is ext4 without a journal, and there every file creation scans the inode group's recently
+# Sourced by the ingest benchmarks (run.sh, gateway-route.sh): where the receivers write, the clock, a receiver's CPU
+# time, waiting for its port.
+
+# Where the receivers write. This machine's disk is ext4 without a journal, and there every file creation scans the inode group's recently
 # deleted inodes (kernel: find_inode_bit -> recently_deleted, done only without a journal): 500-1,000 us per create
 # in a directory whose group saw many deletions in the last minute, 40-60 us in another, so a receiver's rate
 # depended on where its directory happened to land. By default (OUT_FS=auto, as root with a free loop device) the
@@ -30,4 +32,17 @@ out_fs() {
   local src; src=$(findmnt -n -o SOURCE -T "$OUT_BASE")
   echo "$OUT_BASE: $(findmnt -n -o FSTYPE -T "$OUT_BASE") on $src, $(ls /proc/fs/jbd2 2>/dev/null | grep -q "^$(basename "$src")-" \
     && echo journal || echo "no journal")"
+}
+
+now() { date +%s.%N; }
+
+# CPU time a receiver process has used, in clock ticks: user + system, its own and that of its reaped children
+# (storescp --fork serves each association in a child).
+cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $(( s[11] + s[12] + s[13] + s[14] )); }
+CLK_TCK=$(getconf CLK_TCK)
+
+# wait_port PORT [TRIES]: until something accepts on 127.0.0.1:PORT, 0.1 s per try (default 300), else exit 1.
+wait_port() {
+  for _ in $(seq 1 "${2:-300}"); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done
+  echo "port $1 never opened" >&2; exit 1
 }
