@@ -84,6 +84,7 @@ CP="$WORK/classes:$WORK/app-classes:$(cat "$WORK/cp.txt")"
 PORT=11112
 HTTP=18042
 PIDS=()
+JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 
 # JVM options of a Java receiver: CAMEL_JVM_OPTS (Camel receivers only), then the option sets named after '+' in the
 # receiver name.
@@ -99,13 +100,34 @@ jvm_opts() {
       serialgc) opts+=(-XX:+UseSerialGC) ;;
       jit) opts+=(-XX:CompileThresholdScaling=${JIT_SCALING:-0.1}) ;;
       nostream) opts+=(-Dcamel.main.streamCachingEnabled=false) ;;
+      j25) ;;
+      aot) [ -f "$(aot_cache "$1")" ] || { echo "no AOT cache $(aot_cache "$1")" >&2; exit 1; }
+        opts+=(-XX:AOTCache="$(aot_cache "$1")") ;;
       *) echo "unknown JVM option set $set in $1" >&2; exit 1 ;;
     esac
   done
+  [ -n "${AOT_TRAINING:-}" ] && opts+=(-XX:AOTCacheOutput="$AOT_TRAINING")
   echo "${opts[@]}"
 }
-camel_java() { # jvm-options route-file classes fsync outdir log
-  java $1 -Dcamel.main.routesIncludePattern="file:$2" -Dcamel.main.routesReloadEnabled=false \
+# The java command of a Java receiver: the default JDK, or with the option set j25 or aot the JDK in JAVA25.
+jvm_bin() { case "$1" in *+j25*|*+aot*) echo "$JAVA25" ;; *) echo java ;; esac; }
+# The AOT cache (JDK 25, JEP 483/515: classes loaded and linked, and method profiles) of a receiver kind.
+aot_cache() { local kind="${1%%+*}"; echo "$WORK/${kind%%-*}.aot"; }
+# Makes the AOT caches the receivers named with +aot need: a training run of the receiver on the JDK in JAVA25 that
+# gets TRAIN passes of the 200 warm-up instances (never the measured ones) and writes the cache as it exits.
+make_aot_caches() {
+  local r
+  for r in ${RECEIVERS:-}; do
+    case "$r" in *+aot*) ;; *) continue ;; esac
+    [ -f "$(aot_cache "$r")" ] && continue
+    AOT_TRAINING="$(aot_cache "$r")" start_receiver "${r%%+*}+j25" "$OUT_BASE/aot-training" "${TRAIN:-10}"
+    stop_receiver
+    rm -rf "$OUT_BASE/aot-training"
+    [ -f "$(aot_cache "$r")" ] || { echo "no AOT cache written for $r, see $WORK/${r%%+*}+j25.log" >&2; exit 1; }
+  done
+}
+camel_java() { # jvm-options route-file classes fsync outdir log [java]
+  ${7:-java} $1 -Dcamel.main.routesIncludePattern="file:$2" -Dcamel.main.routesReloadEnabled=false \
     -Dbench.port=$PORT -Dbench.dir="$5" -Dbench.fsync=$4 -cp "$WORK/bench.jar:$3:$(cat "$WORK/cp.txt")" CamelIngest >"$6" 2>&1 &
 }
 # The class-data sharing archive of the Camel receiver: the classes loaded at start and during one warm-up pass.
@@ -128,26 +150,26 @@ start_receiver() { # name outdir warm-up-passes; sets READY: seconds from launch
   rm -rf "$2"; mkdir -p "$2"
   local launched; launched=$(now)
   case "$1" in
-    ours-fsync*) java $(jvm_opts "$1") -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
-    ours-nofsync*) java $(jvm_opts "$1") -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
+    ours-fsync*) $(jvm_bin "$1") $(jvm_opts "$1") -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
+    ours-nofsync*) $(jvm_bin "$1") $(jvm_opts "$1") -cp "$CP" io.distillery.cli.Main dicom scp --aet BENCH --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
     base-fsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
       --port $PORT --dir "$2" --min-free-mb 0 >"$WORK/$1.log" 2>&1 & ;;
     base-nofsync) java -cp "$WORK/classes:$BASE_CLASSES:$(cat "$WORK/cp.txt")" io.distillery.cli.Main dicom scp --aet BENCH \
       --port $PORT --dir "$2" --min-free-mb 0 --no-fsync >"$WORK/$1.log" 2>&1 & ;;
     camel-fsync*|camel-nofsync*)
       local fsync=true; [ "${1%%+*}" = camel-nofsync ] && fsync=false
-      camel_java "$(jvm_opts "$1")" "$HERE/camel-ingest.yaml" "$WORK/app.jar" $fsync "$2" "$WORK/$1.log" ;;
+      camel_java "$(jvm_opts "$1")" "$HERE/camel-ingest.yaml" "$WORK/app.jar" $fsync "$2" "$WORK/$1.log" "$(jvm_bin "$1")" ;;
     camelbase-fsync*|camelbase-nofsync*)
       local fsync=true; [ "${1%%+*}" = camelbase-nofsync ] && fsync=false
       camel_java "$(jvm_opts "$1")" "${BASE_ROUTE:-$HERE/camel-ingest.yaml}" "${BASE_CLASSES:-$WORK/app.jar}" \
-        $fsync "$2" "$WORK/$1.log" ;;
+        $fsync "$2" "$WORK/$1.log" "$(jvm_bin "$1")" ;;
     gateway-fsync*|gateway-nofsync*)
       # The product as deployed: `serve` (Quarkus, Camel Quarkus, the gateway's configuration) with the benchmark's
       # route as the only file of routes/, in a folder of its own (its embedded store and H2 files land there).
       local fsync=true home="$WORK/$1.home"; [ "${1%%+*}" = gateway-nofsync ] && fsync=false
       rm -rf "$home"; mkdir -p "$home/routes" "$home/dicom-samples"
       cp "$HERE/camel-ingest.yaml" "$home/routes/"; echo "accession_number,label" > "$home/dicom-samples/labels.csv"
-      (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 exec java $(jvm_opts "$1") \
+      (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 exec $(jvm_bin "$1") $(jvm_opts "$1") \
         -Dbench.port=$PORT -Dbench.dir="$2" -Dbench.fsync=$fsync -Dquarkus.http.port=$((PORT + 7000)) \
         -jar "$WORK/gateway-app/quarkus-run.jar" serve >"$WORK/$1.log" 2>&1) & ;;
     storescp) storescp --fork -aet BENCH -od "$2" $PORT >"$WORK/$1.log" 2>&1 & ;;
@@ -258,6 +280,7 @@ echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "receivers write to $(out_fs)"
 if [ -n "${INTERLEAVE:-}" ]; then
   case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
+  case "${RECEIVERS:-}" in *+aot*) make_aot_caches ;; esac
   echo "interleaved: all receivers of a row run at once, passes alternate between them (${PASSES:-5} passes each)"
   echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ÷ storescp, each pass | ÷ storescp, median | receiver CPU per instance (µs, median) | ready after (s) | verified (count + SHA-256) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -272,6 +295,7 @@ if [ -n "${INTERLEAVE:-}" ]; then
   exit 0
 fi
 case "${RECEIVERS:-}" in *+cds*) make_cds_archive ;; esac
+case "${RECEIVERS:-}" in *+aot*) make_aot_caches ;; esac
 echo "passes per row: ${PASSES:-1} (seconds and instances/s: median pass)"
 echo "| receiver | size | senders | warm-up | instances | seconds | instances/s | each pass (instances/s) | ready after (s) | verified (count + SHA-256) |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
