@@ -1,6 +1,7 @@
 package io.distillery.cli;
 
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.lang.management.ManagementFactory;
 
 /**
  * Entry point of {@code quarkus-run.jar}. Tool commands (dump, decode, distill, ...) run as plain Java
@@ -13,6 +14,12 @@ public final class Main {
     }
 
     public static void main(String... args) {
+        String refusal = AotCacheGuard.check(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty("java.class.path"), System.getProperty("java.vm.version"));
+        if (refusal != null) {
+            System.err.println("distillery: error: " + refusal);
+            System.exit(1);
+        }
         System.exit(DistilleryCommand.execute(args));
     }
 }
