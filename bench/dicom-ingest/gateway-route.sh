@@ -14,7 +14,9 @@
 #        every instance's path and UID, instead of studyInstanceCount), base (the application in BASE_APP, e.g. a
 #        copy of target/quarkus-app built from an earlier commit, for before/after in one run), j25 (the JDK in
 #        JAVA25, default Temurin 25), aot (JDK 25 with an AOT cache, JEP 483/514/515: classes loaded and linked and
-#        method profiles, written by a training run that receives TRAIN_STUDIES other studies, default 10); CHUNK: instances per association and per row,
+#        method profiles, written by a training run that receives TRAIN_STUDIES other studies, default 10),
+#        aotsamples (the same with the cache of the product's recipe, src/main/docker/aot-train.sh on
+#        dicom-samples/); CHUNK: instances per association and per row,
 #        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; SENDERS: concurrent storescu
 #        associations per row, each an equal share of the row; as root the gateways write to a fresh journaled ext4
 #        (common.sh)
@@ -52,11 +54,12 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2
 trap cleanup EXIT
 
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-jvm_bin() { case "$1" in j25|aot) echo "$JAVA25" ;; *) echo java ;; esac; }
+jvm_bin() { case "$1" in j25|aot|aotsamples) echo "$JAVA25" ;; *) echo java ;; esac; }
 jvm_opts() {
   case "$1" in
     default|list|base|j25) ;;
     aot) echo "-XX:AOTCache=$WORK/gateway.aot" ;;
+    aotsamples) echo "-XX:AOTCache=$WORK/gateway-samples.aot" ;;
     c1) echo "-XX:TieredStopAtLevel=1" ;;
     jit) echo "-XX:CompileThresholdScaling=0.1" ;;
     *) echo "unknown variant $1" >&2; exit 1 ;;
@@ -77,8 +80,10 @@ start_gateway() {
   GW_PID=$!
 }
 
-# The AOT cache of variant aot: a training run of the same application on JDK 25 receives TRAIN_STUDIES studies
-# generated apart from the measured ones (other pixels and UIDs) and writes the cache as it exits.
+# The AOT caches, each written by a training run of the same application on JDK 25 as it exits. Variant aot: the
+# gateway receives TRAIN_STUDIES studies generated apart from the measured ones (other pixels and UIDs); variant
+# aotsamples: the product's own recipe, src/main/docker/aot-train.sh, which sends dicom-samples/ (the demo's 300
+# small images, not CT) with the product's `dicom store`.
 if [[ " ${VARIANTS[*]} " == *" aot "* ]]; then
   TRAIN="$WORK/train-${TRAIN_STUDIES:-10}-$PER_STUDY-$SIDE"
   if [ ! -f "$TRAIN/labels.csv" ]; then
@@ -93,8 +98,12 @@ if [[ " ${VARIANTS[*]} " == *" aot "* ]]; then
     storescu -aet BENCH -aec DISTILLERY 127.0.0.1 11129 +sd "$d" >/dev/null 2>&1 || { echo "training: sending $d failed" >&2; exit 1; }
   done
   kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; PIDS=()
-  [ -f "$WORK/gateway.aot" ] || { echo "no AOT cache written, see $WORK/gw-aot-training.log" >&2; exit 1; }
   rm -rf "$OUT_BASE/gw-aot-training"
+  [ -f "$WORK/gateway.aot" ] || { echo "no AOT cache written, see $WORK/gw-aot-training.log" >&2; exit 1; }
+fi
+if [[ " ${VARIANTS[*]} " == *" aotsamples "* ]]; then
+  rm -f "$WORK/gateway-samples.aot"
+  (cd "$ROOT" && JAVA="$JAVA25" src/main/docker/aot-train.sh "$WORK/gateway-app" "$WORK/gateway-samples.aot")
 fi
 
 declare -A PORT PID

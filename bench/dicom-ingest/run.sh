@@ -16,8 +16,11 @@
 #        (a Camel receiver name may end in JVM option sets, e.g. camel-nofsync+cds+serialgc: cds = a class-data
 #        sharing archive of the Camel receiver, made once per WORKDIR after one warm-up pass; c1 =
 #        -XX:TieredStopAtLevel=1; serialgc = -XX:+UseSerialGC; jit = -XX:CompileThresholdScaling=$JIT_SCALING,
-#        default 0.1; nostream = Camel's stream caching off; CAMEL_JVM_OPTS adds options to every Camel receiver;
-#        ours-* and gateway-* take the same sets except cds)
+#        default 0.1; nostream = Camel's stream caching off; j25 = the JDK in JAVA25 (default Temurin 25); aot = JDK 25
+#        with an AOT cache of the receiver kind, written first by a training run that gets TRAIN passes (default 10)
+#        of the warm-up instances; CAMEL_JVM_OPTS adds options to every Camel receiver; ours-* takes the same sets
+#        except cds and aot (its class path has directories, which neither archive takes); gateway-* all but cds
+#        (with aot untried: gateway-route.sh measures the gateway with a cache))
 #        (receivers gateway-fsync/gateway-nofsync: the same route run by the packaged product, `serve` on Quarkus,
 #        built with mvn package)
 #        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
