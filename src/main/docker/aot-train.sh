@@ -9,12 +9,14 @@
 #   APP_DIR   the fast-jar folder (target/quarkus-app); run the gateway later with the same folder at the same path
 #   CACHE     the cache to write, e.g. APP_DIR/app.aot, and CACHE.stamp beside it; start the gateway with
 #             -XX:AOTCache=CACHE (it refuses to run when the stamp does not match its files)
-#   SAMPLES   labelled DICOM files and their labels.csv (default dicom-samples)
+#   SAMPLES   a folder of labelled DICOM files (any name; files ending .csv, .md or .txt are not sent) and the
+#             labels.csv that names their labels (default dicom-samples)
 #   ROUTE     the ingest route to train (default routes/modality-ingest.yaml)
 #   JAVA      the java command (default java); it must be the JDK build that runs the gateway, with the same GC
 #             (the image sets -XX:+UseG1GC so that a small container does not switch to the serial collector)
 #   JAVA_OPTS further options, the same as the gateway's
-# The cache is refused with a warning, and the gateway runs without it, when the JDK or the application's jars differ.
+# Another JDK build makes the JVM ignore the cache (with a warning). Other application files make the gateway stop
+# with one error line (CACHE.stamp, AotCacheGuard), because JDK 25.0.3 would run the cached old classes (JDK-8377932).
 set -eu
 app=$(cd "${1:?usage: aot-train.sh APP_DIR CACHE [SAMPLES_DIR] [ROUTE]}" && pwd)
 cache=${2:?usage: aot-train.sh APP_DIR CACHE [SAMPLES_DIR] [ROUTE]}
@@ -26,14 +28,15 @@ case "$cache" in /*) ;; *) cache="$PWD/$cache" ;; esac
 [ -f "$samples/labels.csv" ] || { echo "aot-train: $samples has no labels.csv" >&2; exit 2; }
 
 home=$(mktemp -d)
+pid=""
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$home"' EXIT
 mkdir -p "$home/routes" "$home/dicom-samples"
 cp "$route" "$home/routes/"
 cp "$samples/labels.csv" "$home/dicom-samples/labels.csv"
 rm -f "$cache"
 
-# A throw-away pseudonymisation secret: nothing of the training run is kept but the cache, which holds classes and
-# profiles, no data.
+# A throw-away pseudonymisation secret: nothing of the training run is kept but the cache (class metadata and method
+# profiles) and its stamp.
 secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 (cd "$home" && DISTILLERY_DEID_SECRET=$secret DISTILLERY_SCP_PORT=$port DISTILLERY_SCP_BIND_ADDRESS=127.0.0.1 \
   QUARKUS_HTTP_PORT=0 exec "$java" ${JAVA_OPTS:-} -XX:AOTCacheOutput="$cache" -jar "$app/quarkus-run.jar" serve \
@@ -48,7 +51,8 @@ until "$java" -jar "$app/quarkus-run.jar" dicom echo "DISTILLERY@127.0.0.1:$port
   fi
   sleep 1
 done
-"$java" -jar "$app/quarkus-run.jar" dicom store "DISTILLERY@127.0.0.1:$port" "$samples"/*.dcm \
+find "$samples" -type f ! -name '*.csv' ! -name '*.md' ! -name '*.txt' \
+    -exec "$java" -jar "$app/quarkus-run.jar" dicom store "DISTILLERY@127.0.0.1:$port" {} + \
   || { echo "aot-train: sending $samples failed; the gateway's log:" >&2; cat "$home/serve.log" >&2; exit 1; }
 
 # SIGTERM: the gateway shuts down and the JVM writes the cache as it exits.
