@@ -1,5 +1,5 @@
 # Sourced by the ingest benchmarks (run.sh, gateway-route.sh): where the receivers write, the clock, a receiver's CPU
-# time, waiting for its port.
+# time, waiting for its port, the JDK 25 of the j25 and aot variants.
 
 # Where the receivers write. This machine's disk is ext4 without a journal, and there every file creation scans the inode group's recently
 # deleted inodes (kernel: find_inode_bit -> recently_deleted, done only without a journal): 500-1,000 us per create
@@ -35,6 +35,9 @@ out_fs() {
 }
 
 now() { date +%s.%N; }
+
+# The JDK 25 that the j25 and aot variants run on (Temurin 25 on these machines).
+JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 
 # CPU time a receiver process has used, in clock ticks: user + system, its own and that of its reaped children
 # (storescp --fork serves each association in a child).

@@ -53,7 +53,6 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; unmount_out_fs "$WORK"; }
 trap cleanup EXIT
 
-JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 jvm_bin() { case "$1" in j25|aot|aotsamples) echo "$JAVA25" ;; *) echo java ;; esac; }
 jvm_opts() {
   case "$1" in

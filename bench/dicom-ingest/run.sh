@@ -87,7 +87,6 @@ CP="$WORK/classes:$WORK/app-classes:$(cat "$WORK/cp.txt")"
 PORT=11112
 HTTP=18042
 PIDS=()
-JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 
 # JVM options of a Java receiver: CAMEL_JVM_OPTS (Camel receivers only), then the option sets named after '+' in the
 # receiver name.
