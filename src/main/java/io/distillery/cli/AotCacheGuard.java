@@ -1,15 +1,13 @@
 package io.distillery.cli;
 
+import io.distillery.share.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -86,13 +84,7 @@ final class AotCacheGuard {
                 }
             }
         }
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        sha.update(("vm " + vmVersion + "\n").getBytes(StandardCharsets.UTF_8));
+        StringBuilder listing = new StringBuilder("vm ").append(vmVersion).append('\n');
         for (Path root : roots) {
             TreeMap<String, String> files = new TreeMap<>();
             if (Files.isDirectory(root)) {
@@ -106,10 +98,10 @@ final class AotCacheGuard {
             } else if (Files.isRegularFile(root)) {
                 files.put(root.getFileName().toString(), attributes(root));
             }
-            sha.update(("root " + root.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
-            files.forEach((name, attrs) -> sha.update((name + "\t" + attrs + "\n").getBytes(StandardCharsets.UTF_8)));
+            listing.append("root ").append(root.getFileName()).append('\n');
+            files.forEach((name, attrs) -> listing.append(name).append('\t').append(attrs).append('\n'));
         }
-        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        return "sha256:" + Hashes.sha256(listing.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String attributes(Path p) throws IOException {

@@ -9,11 +9,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 in lower-case hex. */
-final class Hashes {
+public final class Hashes {
     private Hashes() {
     }
 
-    static String sha256(byte[] data) {
+    public static String sha256(byte[] data) {
         return HexFormat.of().formatHex(digest().digest(data));
     }
 
