@@ -14,9 +14,9 @@
 #        every instance's path and UID, instead of studyInstanceCount), base (the application in BASE_APP, e.g. a
 #        copy of target/quarkus-app built from an earlier commit, for before/after in one run), j25 (the JDK in
 #        JAVA25, default Temurin 25), aot (JDK 25 with an AOT cache, JEP 483/514/515: classes loaded and linked and
-#        method profiles, written by a training run that receives TRAIN_STUDIES other studies, default 10),
-#        aotsamples (the same with the cache of the product's recipe, src/main/docker/aot-train.sh on
-#        dicom-samples/); CHUNK: instances per association and per row,
+#        method profiles, written by the product's recipe src/main/docker/aot-train.sh on TRAIN_STUDIES other studies,
+#        default 10), aotsamples (the same recipe on dicom-samples/, as the JDK 25 image does); CHUNK: instances per
+#        association and per row,
 #        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; SENDERS: concurrent storescu
 #        associations per row, each an equal share of the row; as root the gateways write to a fresh journaled ext4
 #        (common.sh)
@@ -66,51 +66,33 @@ jvm_opts() {
 }
 app() { if [ "$1" = base ]; then echo "${BASE_APP:?variant base needs BASE_APP}"; else echo "$WORK/gateway-app"; fi; }
 
-# start_gateway NAME PORT HTTP-PORT JAVA APP LABELS [JVM OPTIONS...]: serve (APP/quarkus-run.jar) in its own folder
-# with the shipped ingest route and the studies' labels; sets GW_PID.
-start_gateway() {
-  local name=$1 port=$2 http=$3 java=$4 app=$5 labels=$6 home="$OUT_BASE/gw-$1"; shift 6
-  rm -rf "$home"; mkdir -p "$home/routes" "$home/dicom-samples"
-  cp "$ROOT/routes/modality-ingest.yaml" "$home/routes/"; cp "$labels" "$home/dicom-samples/labels.csv"
-  [ "$name" = list ] && sed -i 's/aggregationStrategy: studyInstanceCount/aggregationStrategy: studyInstances/' \
-    "$home/routes/modality-ingest.yaml"
-  (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 DISTILLERY_SCP_PORT=$port \
-    QUARKUS_HTTP_PORT=$http exec "$java" "$@" -jar "$app/quarkus-run.jar" serve >"$WORK/gw-$name.log" 2>&1) &
-  GW_PID=$!
-}
-
-# The AOT caches, each written by a training run of the same application on JDK 25 as it exits. Variant aot: the
-# gateway receives TRAIN_STUDIES studies generated apart from the measured ones (other pixels and UIDs); variant
-# aotsamples: the product's own recipe, src/main/docker/aot-train.sh, which sends dicom-samples/ (the demo's 300
-# small images, not CT) with the product's `dicom store`.
+# The AOT caches, each written by the product's own recipe, src/main/docker/aot-train.sh (a training run of the same
+# application on JDK 25 that receives a folder of labelled instances and writes the cache as it exits). Variant aot:
+# TRAIN_STUDIES studies generated apart from the measured ones (other pixels and UIDs); variant aotsamples:
+# dicom-samples/ (the demo's 300 small images, not CT), as the image Dockerfile.jvm25-aot does.
 if [[ " ${VARIANTS[*]} " == *" aot "* ]]; then
   TRAIN="$WORK/train-${TRAIN_STUDIES:-10}-$PER_STUDY-$SIDE"
   if [ ! -f "$TRAIN/labels.csv" ]; then
     javac -d "$WORK/classes" -cp "$CP" "$HERE/GenerateStudies.java" "$HERE/Generate.java"
     rm -rf "$TRAIN"; java -cp "$WORK/classes:$CP" GenerateStudies "$TRAIN" "${TRAIN_STUDIES:-10}" "$PER_STUDY" "$SIDE"
   fi
-  rm -f "$WORK/gateway.aot"
-  start_gateway aot-training 11129 18129 "$JAVA25" "$WORK/gateway-app" "$TRAIN/labels.csv" \
-    -XX:AOTCacheOutput="$WORK/gateway.aot"
-  PIDS+=($GW_PID); wait_port 11129 600
-  for d in "$TRAIN"/s*; do
-    storescu -aet BENCH -aec DISTILLERY 127.0.0.1 11129 +sd "$d" >/dev/null 2>&1 || { echo "training: sending $d failed" >&2; exit 1; }
-  done
-  kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; PIDS=()
-  rm -rf "$OUT_BASE/gw-aot-training"
-  [ -f "$WORK/gateway.aot" ] || { echo "no AOT cache written, see $WORK/gw-aot-training.log" >&2; exit 1; }
+  (cd "$ROOT" && JAVA="$JAVA25" src/main/docker/aot-train.sh "$WORK/gateway-app" "$WORK/gateway.aot" "$TRAIN")
 fi
 if [[ " ${VARIANTS[*]} " == *" aotsamples "* ]]; then
-  rm -f "$WORK/gateway-samples.aot"
   (cd "$ROOT" && JAVA="$JAVA25" src/main/docker/aot-train.sh "$WORK/gateway-app" "$WORK/gateway-samples.aot")
 fi
 
 declare -A PORT PID
 for i in "${!VARIANTS[@]}"; do
-  v=${VARIANTS[$i]}; PORT[$v]=$((11130 + i))
-  start_gateway "$v" "${PORT[$v]}" $((18130 + i)) "$(jvm_bin "$v")" "$(app "$v")" "$DATA/labels.csv" \
-    $(jvm_opts "$v")
-  PID[$v]=$GW_PID; PIDS+=($GW_PID)
+  v=${VARIANTS[$i]}; home="$OUT_BASE/gw-$v"; PORT[$v]=$((11130 + i))
+  rm -rf "$home"; mkdir -p "$home/routes" "$home/dicom-samples"
+  cp "$ROOT/routes/modality-ingest.yaml" "$home/routes/"; cp "$DATA/labels.csv" "$home/dicom-samples/"
+  [ "$v" = list ] && sed -i 's/aggregationStrategy: studyInstanceCount/aggregationStrategy: studyInstances/' \
+    "$home/routes/modality-ingest.yaml"
+  (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 DISTILLERY_SCP_PORT=${PORT[$v]} \
+    QUARKUS_HTTP_PORT=$((18130 + i)) exec "$(jvm_bin "$v")" $(jvm_opts "$v") -jar "$(app "$v")/quarkus-run.jar" serve \
+    >"$WORK/gw-$v.log" 2>&1) &
+  PID[$v]=$!; PIDS+=($!)
 done
 for v in "${VARIANTS[@]}"; do wait_port "${PORT[$v]}" 600; done
 
