@@ -19,8 +19,7 @@
 #        default 0.1; nostream = Camel's stream caching off; j25 = the JDK in JAVA25 (default Temurin 25); aot = JDK 25
 #        with an AOT cache of the receiver kind, written first by a training run that gets TRAIN passes (default 10)
 #        of the warm-up instances; CAMEL_JVM_OPTS adds options to every Camel receiver; ours-* takes the same sets
-#        except cds and aot (its class path has directories, which neither archive takes); gateway-* all but cds
-#        (with aot untried: gateway-route.sh measures the gateway with a cache))
+#        except cds and aot (its class path has directories, which neither archive takes); gateway-* all but cds)
 #        (receivers gateway-fsync/gateway-nofsync: the same route run by the packaged product, `serve` on Quarkus,
 #        built with mvn package)
 #        [PASSES=n]: the measured batch (500 small or 200 large) is sent n times to the same receiver after its
