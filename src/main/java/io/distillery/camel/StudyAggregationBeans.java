@@ -1,6 +1,7 @@
 package io.distillery.camel;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import java.util.Optional;
@@ -41,9 +42,22 @@ public class StudyAggregationBeans {
             @ConfigProperty(name = "distillery.study-aggregation.jdbc-url") String jdbcUrl,
             @ConfigProperty(name = "distillery.study-aggregation.username") Optional<String> user,
             @ConfigProperty(name = "distillery.study-aggregation.password") Optional<String> password,
+            @ConfigProperty(name = "distillery.study-aggregation.max-connections") int maxConnections,
             @ConfigProperty(name = "distillery.study-aggregation.table",
                     defaultValue = StudyAggregationRepositories.DEFAULT_NAME) String table) {
-        return StudyAggregationRepositories.create(
-                StudyAggregationRepositories.dataSource(jdbcUrl, user.orElse(null), password.orElse(null)), table);
+        return StudyAggregationRepositories.create(StudyAggregationRepositories.dataSource(jdbcUrl, user.orElse(null),
+                password.orElse(null), maxConnections), table);
+    }
+
+    // The repository does not own its DataSource: the Agroal pool made for a server database is closed with it (H2's
+    // pool has no close; the embedded database closes with the JVM).
+    void closeStudyAggregationPool(@Disposes @Named("studyAggregationRepository") JdbcAggregationRepository repository) {
+        if (repository.getDataSource() instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the study aggregation pool: " + e.getMessage(), e);
+            }
+        }
     }
 }

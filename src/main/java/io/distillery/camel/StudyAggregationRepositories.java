@@ -1,5 +1,6 @@
 package io.distillery.camel;
 
+import io.distillery.store.StoreDataSources;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +10,6 @@ import javax.sql.DataSource;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Persistent aggregation repositories for the study-complete signal, on Camel's {@link JdbcAggregationRepository}:
@@ -24,24 +24,29 @@ public final class StudyAggregationRepositories {
     private StudyAggregationRepositories() {
     }
 
-    /** An embedded H2 database in {@code file} (H2 appends {@code .mv.db}), pooled. */
+    /** An embedded H2 database in {@code file} (H2 appends {@code .mv.db}), pooled (at most 10 connections, H2's default). */
     public static DataSource h2(Path file) {
-        return dataSource("jdbc:h2:file:" + file.toAbsolutePath(), null, null);
+        return dataSource("jdbc:h2:file:" + file.toAbsolutePath(), null, null, 10);
     }
 
     /**
-     * A DataSource for a JDBC URL: pooled H2 for {@code jdbc:h2:}, otherwise the driver's plain connections. An H2 URL
-     * gets WRITE_DELAY=0 unless it sets WRITE_DELAY itself: the aggregate is written before the sender is answered,
-     * and H2's default delays writing a commit by up to 500 ms, which a killed gateway lost
-     * (StudyAggregationKillTest).
+     * A pooled DataSource for a JDBC URL, of at most {@code maxConnections}: H2's own pool for {@code jdbc:h2:},
+     * otherwise the store's (Agroal). Pooled because the repository takes a connection for every transaction, several
+     * per instance: plain driver connections cost PostgreSQL a new backend process each (about 10 ms of its CPU per
+     * instance, and half the gateway's ingest rate; session 13). An H2 URL gets WRITE_DELAY=0 unless it sets
+     * WRITE_DELAY itself: the aggregate is written before the sender is answered, and H2's default delays writing a
+     * commit by up to 500 ms, which a killed gateway lost (StudyAggregationKillTest).
      */
-    public static DataSource dataSource(String jdbcUrl, String user, String password) {
+    public static DataSource dataSource(String jdbcUrl, String user, String password, int maxConnections) {
         if (jdbcUrl.startsWith("jdbc:h2:")) {
             String url = jdbcUrl.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=") ? jdbcUrl
                     : jdbcUrl + ";WRITE_DELAY=0";
-            return JdbcConnectionPool.create(url, user == null ? "sa" : user, password == null ? "" : password);
+            JdbcConnectionPool pool = JdbcConnectionPool.create(url, user == null ? "sa" : user,
+                    password == null ? "" : password);
+            pool.setMaxConnections(maxConnections);
+            return pool;
         }
-        return new DriverManagerDataSource(jdbcUrl, user, password);
+        return StoreDataSources.pooled(jdbcUrl, user, password, maxConnections);
     }
 
     /** The repository on {@code dataSource}, creating its two tables when missing. */

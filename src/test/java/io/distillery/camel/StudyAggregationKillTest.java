@@ -32,7 +32,7 @@ class StudyAggregationKillTest {
         CamelContext camel = new DefaultCamelContext();
         camel.start();
         JdbcAggregationRepository repo = StudyAggregationRepositories.create(
-                StudyAggregationRepositories.dataSource(args[0], null, null), StudyAggregationRepositories.DEFAULT_NAME);
+                StudyAggregationRepositories.dataSource(args[0], null, null, 1), StudyAggregationRepositories.DEFAULT_NAME);
         repo.start();
         Exchange e = new DefaultExchange(camel);
         e.getIn().setHeader(StudyInstancesAggregationStrategy.INSTANCE_COUNT, 1);
@@ -54,7 +54,7 @@ class StudyAggregationKillTest {
         assertEquals(9, child.exitValue(), out);
         assertTrue(out.contains("added"), out);
 
-        DataSource ds = StudyAggregationRepositories.dataSource(url, null, null);
+        DataSource ds = StudyAggregationRepositories.dataSource(url, null, null, 1);
         CamelContext camel = new DefaultCamelContext();
         camel.start();
         JdbcAggregationRepository repo = StudyAggregationRepositories.create(ds, StudyAggregationRepositories.DEFAULT_NAME);
