@@ -15,7 +15,9 @@
 #        copy of target/quarkus-app built from an earlier commit, for before/after in one run), j25 (the JDK in
 #        JAVA25, default Temurin 25), aot (JDK 25 with an AOT cache, JEP 483/514/515: classes loaded and linked and
 #        method profiles, written by the product's recipe src/main/docker/aot-train.sh on TRAIN_STUDIES other studies,
-#        default 10), aotsamples (the same recipe on dicom-samples/, as the JDK 25 image does); CHUNK: instances per
+#        default 10), aotsamples (the same recipe on dicom-samples/, as the JDK 25 image does), pg (the default JVM
+#        with the sample store and the study aggregation in a PostgreSQL that the script starts on 127.0.0.1:PG_PORT,
+#        default 11160, as replicas share it; its CPU column adds the server's CPU); CHUNK: instances per
 #        association and per row,
 #        e.g. STUDIES=1 PER_STUDY=2000 CHUNK=100 sends one large study in 20 rows; SENDERS: concurrent storescu
 #        associations per row, each an equal share of the row; as root the gateways write to a fresh journaled ext4
@@ -50,13 +52,17 @@ mount_out_fs "$WORK"
 OUT_BASE="${OUT_BASE:-$WORK}"
 export TCP_NODELAY=1
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; unmount_out_fs "$WORK"; }
+PG_DIR="$OUT_BASE/pg"; PG_PORT=${PG_PORT:-11160}; PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/distillery"
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  stop_postgres "$PG_DIR"; unmount_out_fs "$WORK"
+}
 trap cleanup EXIT
 
 jvm_bin() { case "$1" in j25|aot|aotsamples) echo "$JAVA25" ;; *) echo java ;; esac; }
 jvm_opts() {
   case "$1" in
-    default|list|base|j25) ;;
+    default|list|base|j25|pg) ;;
     aot) echo "-XX:AOTCache=$WORK/gateway.aot" ;;
     aotsamples) echo "-XX:AOTCache=$WORK/gateway-samples.aot" ;;
     c1) echo "-XX:TieredStopAtLevel=1" ;;
@@ -82,6 +88,17 @@ if [[ " ${VARIANTS[*]} " == *" aotsamples "* ]]; then
   (cd "$ROOT" && JAVA="$JAVA25" src/main/docker/aot-train.sh "$WORK/gateway-app" "$WORK/gateway-samples.aot")
 fi
 
+# Variant pg: the server lives beside the gateways' folders; the postgres user must be able to reach it.
+if [[ " ${VARIANTS[*]} " == *" pg "* ]]; then chmod a+x "$WORK" "$OUT_BASE"; start_postgres "$PG_DIR" "$PG_PORT"; fi
+# The settings that put a variant's store and study aggregation in PostgreSQL (variant pg), as env assignments.
+db_env() {
+  [ "$1" = pg ] || return 0
+  echo DISTILLERY_STORE_JDBC_URL="$PG_URL" DISTILLERY_STORE_USERNAME=postgres \
+    DISTILLERY_STUDY_AGGREGATION_JDBC_URL="$PG_URL" DISTILLERY_STUDY_AGGREGATION_USERNAME=postgres
+}
+# CPU time of a variant in clock ticks: its gateway's, and for pg the database server's too.
+variant_cpu() { local t; t=$(cpu_ticks "${PID[$1]}"); [ "$1" = pg ] && t=$(( t + $(pg_cpu_ticks "$PG_DIR") )); echo "$t"; }
+
 declare -A PORT PID
 for i in "${!VARIANTS[@]}"; do
   v=${VARIANTS[$i]}; home="$OUT_BASE/gw-$v"; PORT[$v]=$((11130 + i))
@@ -89,8 +106,8 @@ for i in "${!VARIANTS[@]}"; do
   cp "$ROOT/routes/modality-ingest.yaml" "$home/routes/"; cp "$DATA/labels.csv" "$home/dicom-samples/"
   [ "$v" = list ] && sed -i 's/aggregationStrategy: studyInstanceCount/aggregationStrategy: studyInstances/' \
     "$home/routes/modality-ingest.yaml"
-  (cd "$home" && DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 DISTILLERY_SCP_PORT=${PORT[$v]} \
-    QUARKUS_HTTP_PORT=$((18130 + i)) exec "$(jvm_bin "$v")" $(jvm_opts "$v") -jar "$(app "$v")/quarkus-run.jar" serve \
+  (cd "$home" && exec env $(db_env "$v") DISTILLERY_DEID_SECRET=bench-only-secret-0123456789 \
+    DISTILLERY_SCP_PORT=${PORT[$v]} QUARKUS_HTTP_PORT=$((18130 + i)) "$(jvm_bin "$v")" $(jvm_opts "$v") -jar "$(app "$v")/quarkus-run.jar" serve \
     >"$WORK/gw-$v.log" 2>&1) &
   PID[$v]=$!; PIDS+=($!)
 done
@@ -109,7 +126,7 @@ for s in $(seq 0 $((ROWS - 1))); do
   row="| $s | $before |"; before=$((before + n))
   for k in "${!VARIANTS[@]}"; do
     v=${VARIANTS[$(( (k + s) % ${#VARIANTS[@]} ))]}
-    c0=$(cpu_ticks "${PID[$v]}"); t0=$(now)
+    c0=$(variant_cpu "$v"); t0=$(now)
     senders=()
     for part in "$chunk"/*; do
       storescu -v -aet BENCH -aec DISTILLERY 127.0.0.1 "${PORT[$v]}" +sd "$part" >"$WORK/send-$v-$(basename "$part").log" 2>&1 &
@@ -121,7 +138,7 @@ for s in $(seq 0 $((ROWS - 1))); do
     [ "$ok" = "$n" ] || { echo "row $s to $v: $ok of $n answered Success, see $WORK/send-$v-*.log" >&2; exit 1; }
     rm -f "$WORK"/send-"$v"-*.log
     RATE[$v:$s]=$(echo "$n / ($t1 - $t0)" | bc -l)
-    CPU[$v:$s]=$(( ($(cpu_ticks "${PID[$v]}") - c0) * 1000000 / CLK_TCK / n ))
+    CPU[$v:$s]=$(( ($(variant_cpu "$v") - c0) * 1000000 / CLK_TCK / n ))
   done
   for v in "${VARIANTS[@]}"; do row+="$(printf ' %.0f | %d |' "${RATE[$v:$s]}" "${CPU[$v:$s]}")"; done
   echo "$row"
@@ -147,7 +164,8 @@ done
 for v in "${VARIANTS[@]}"; do kill "${PID[$v]}"; wait "${PID[$v]}" 2>/dev/null || true; done
 PIDS=()
 for v in "${VARIANTS[@]}"; do
-  n=$(java -jar "$(app "$v")/quarkus-run.jar" cohort counts --store "$OUT_BASE/gw-$v/data/store" 2>&1 \
+  if [ "$v" = pg ]; then where=(--jdbc-url "$PG_URL" --db-user postgres); else where=(--store "$OUT_BASE/gw-$v/data/store"); fi
+  n=$(java -jar "$(app "$v")/quarkus-run.jar" cohort counts "${where[@]}" 2>&1 \
     | tee "$WORK/counts-$v.txt" | grep -v '^parked' | grep -o '=[0-9]*' | tr -d = | awk '{n+=$1} END {print n+0}')
   echo "$v: ${n:-?} samples stored of $((STUDIES * PER_STUDY)) sent (cohort counts: $WORK/counts-$v.txt)"
 done
