@@ -55,10 +55,9 @@ wait_port() {
 # authentication on loopback, every other setting (fsync included) as shipped. DIR's parents must be searchable by
 # the postgres user.
 start_postgres() {
-  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   rm -rf "$1"; mkdir -p "$1"; chown postgres:postgres "$1"
-  runuser -u postgres -- "$bin/initdb" -D "$1/data" -U postgres --auth=trust >"$1/initdb.log" 2>&1
-  runuser -u postgres -- "$bin/pg_ctl" -D "$1/data" -w -l "$1/server.log" \
+  runuser -u postgres -- "$(pg_bin)/initdb" -D "$1/data" -U postgres --auth=trust >"$1/initdb.log" 2>&1
+  runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$1/data" -w -l "$1/server.log" \
     -o "-p $2 -c listen_addresses=127.0.0.1 -c unix_socket_directories=$1" start >/dev/null
   psql -h 127.0.0.1 -p "$2" -U postgres -qc "create database distillery"
 }
@@ -66,14 +65,16 @@ start_postgres() {
 # stop_postgres DIR: stops the server start_postgres started in DIR, if it runs.
 stop_postgres() {
   [ -f "$1/data/postmaster.pid" ] || return 0
-  runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" -D "$1/data" -m fast stop \
-    >/dev/null
+  runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$1/data" -m fast stop >/dev/null
 }
+
+# pg_bin: the newest installed PostgreSQL server's bin directory.
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
 
 # pg_cpu_ticks DIR: CPU time of that server in clock ticks: the postmaster and its reaped children, plus the live
 # backends and background processes (its children).
 pg_cpu_ticks() {
   local pm c t; pm=$(head -n 1 "$1/data/postmaster.pid"); t=$(cpu_ticks "$pm")
-  for c in $(pgrep -P "$pm"); do t=$(( t + $(cpu_ticks "$c" 2>/dev/null || echo 0) )); done
+  for c in $(pgrep -P "$pm"); do t=$(( t + $(cpu_ticks "$c" 2>/dev/null) )); done   # 0 for one gone meanwhile
   echo "$t"
 }
